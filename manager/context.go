@@ -1,0 +1,36 @@
+package manager
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+type ctxKey struct{}
+
+// requestState is what the manager remembers about one request's session.
+// The store adapter reads it to choose the commit mode and the store key.
+type requestState struct {
+	m *Manager
+
+	mu        sync.Mutex
+	loading   bool   // inside Load: a found session is the request's own
+	loadedKey string // store key of the session loaded from the store
+	loadedTok string // the raw token that loaded it
+	expiry    time.Time
+	iterating bool // tokens are already store keys (Iterate hands out keys)
+}
+
+func stateFrom(ctx context.Context) *requestState {
+	st, _ := ctx.Value(ctxKey{}).(*requestState)
+	return st
+}
+
+// FromContext returns the Manager whose LoadAndSave (or Iterate) is serving
+// ctx. Package typed uses it; handlers rarely need it.
+func FromContext(ctx context.Context) (*Manager, bool) {
+	if st := stateFrom(ctx); st != nil {
+		return st.m, true
+	}
+	return nil, false
+}

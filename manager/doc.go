@@ -1,0 +1,21 @@
+// Package manager puts typed, lazily decoded sessions on top of scs.
+//
+// A Manager wraps an *scs.SessionManager and replaces its middleware with one
+// that
+//
+//   - puts the Manager in the request context, so package typed finds it;
+//   - can be wrapped twice without loading or committing twice;
+//   - ignores session cookies that cannot have been issued (wrong length or
+//     alphabet, several of them) without touching the store;
+//   - starts a fresh session when the stored blob no longer decodes, deleting
+//     the bad entry, instead of answering 500 until the cookie expires;
+//   - with an IdleTimeout, extends the session's expiry with a single
+//     touch at most once per IdleRefresh of the idle window, instead of
+//     rewriting the whole session on every request;
+//   - commits loaded sessions only if they still exist, so a slow request
+//     cannot undo a concurrent logout (with stores that support it);
+//   - stores sha256(token), never the token itself, unless told otherwise.
+//
+// Everything else scs does (RenewToken, Destroy, RememberMe, Deadline, ...)
+// is available through SessionManager.
+package manager

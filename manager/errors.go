@@ -1,0 +1,30 @@
+package manager
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors; match them with errors.Is.
+var (
+	// ErrStore wraps every error that comes from the session store, such as
+	// Redis being unreachable. The default error handler answers 503 for it.
+	ErrStore = errors.New("sessionkit: session store failed")
+	// ErrTooLarge means a value or a whole session is larger than
+	// Config.MaxSize once encoded. Nothing is written.
+	ErrTooLarge = errors.New("sessionkit: session too large")
+	// ErrNotIterable means the store cannot list its sessions.
+	ErrNotIterable = errors.New("sessionkit: store does not support iteration")
+)
+
+// StoreError is a failed store operation. errors.Is(err, ErrStore) matches
+// it, and errors.Is/As also see the store's own error.
+type StoreError struct {
+	Op  string // "find", "commit", "delete", "touch", "all"
+	Err error
+}
+
+func (e *StoreError) Error() string { return fmt.Sprintf("sessionkit: store %s: %v", e.Op, e.Err) }
+
+// Unwrap returns both ErrStore and the store's error.
+func (e *StoreError) Unwrap() []error { return []error{ErrStore, e.Err} }

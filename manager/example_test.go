@@ -1,0 +1,90 @@
+package manager_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/manager"
+	"github.com/sessionkit/sessionkit/store/redisstore"
+	"github.com/sessionkit/sessionkit/typed"
+)
+
+// LoadAndSave is plain net/http middleware; scs's own operations (here
+// RenewToken at sign-in and Destroy at sign-out) stay available through
+// SessionManager.
+func ExampleManager_LoadAndSave() {
+	m := manager.New(manager.Config{}) // memstore + msgpack
+	sm := m.SessionManager()
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/signin", func(w http.ResponseWriter, r *http.Request) {
+		// A new token at every privilege change prevents session fixation.
+		if err := sm.RenewToken(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		_ = typed.Put(r.Context(), "name", r.FormValue("name"))
+	})
+	mux.HandleFunc("/signout", func(w http.ResponseWriter, r *http.Request) {
+		_ = sm.Destroy(r.Context())
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		name, err := typed.GetOr(r.Context(), "name", "stranger")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintf(w, "hello, %s", name)
+	})
+	srv := httptest.NewServer(m.LoadAndSave(mux))
+	defer srv.Close()
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	get := func(path string) {
+		resp, err := client.Get(srv.URL + path)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if len(body) > 0 {
+			fmt.Println(string(body))
+		}
+	}
+	get("/")
+	get("/signin?name=Ada")
+	get("/")
+	get("/signout")
+	get("/")
+	// Output:
+	// hello, stranger
+	// hello, Ada
+	// hello, stranger
+}
+
+// Sessions in Redis with a 30-minute idle timeout. Unchanged sessions cost
+// one GET per request, plus one PEXPIRE every 3 minutes per session.
+func ExampleNew_redis() {
+	pool := &redis.Pool{
+		MaxIdle: 10, MaxActive: 100, Wait: true, IdleTimeout: 5 * time.Minute,
+		Dial: func() (redis.Conn, error) { return redis.Dial("tcp", "127.0.0.1:6379") },
+	}
+	m := manager.New(manager.Config{
+		Store:       redisstore.New(pool),
+		Codec:       codec.Msgpack(),
+		Lifetime:    7 * 24 * time.Hour,
+		IdleTimeout: 30 * time.Minute,
+		Cookie:      manager.CookieConfig{Name: "myapp_session", Secure: os.Getenv("HTTPS") != ""},
+	})
+	_ = http.ListenAndServe(":8080", m.LoadAndSave(http.NotFoundHandler()))
+}

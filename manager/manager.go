@@ -1,0 +1,244 @@
+package manager
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/alexedwards/scs/v2/memstore"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/observe"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultLifetime    = 24 * time.Hour
+	DefaultCookieName  = "session"
+	DefaultMaxSize     = 1 << 20
+	DefaultIdleRefresh = 0.1
+)
+
+// Config configures a Manager. The zero Config is usable: an in-memory store,
+// the msgpack codec, 24-hour sessions, a Lax, HttpOnly, persistent cookie
+// named "session", hashed tokens in the store and a 1 MiB size limit.
+type Config struct {
+	// Store holds the encoded sessions. Default: scs's memstore, which loses
+	// every session on restart; use store/redisstore or store/boltstore.
+	Store scs.Store
+	// Codec encodes sessions. Default: codec.Msgpack(). Codecs from package
+	// codec keep Go types and decode lazily; any other scs.Codec works too,
+	// with scs's own type-assertion semantics.
+	Codec scs.Codec
+	// Lifetime is the absolute maximum age of a session, counted from its
+	// creation or last token renewal. Default 24h.
+	Lifetime time.Duration
+	// IdleTimeout, if positive, ends a session that sees no request for
+	// that long. Default 0: sessions last their whole Lifetime.
+	IdleTimeout time.Duration
+	// IdleRefresh is the fraction of IdleTimeout after which a read-only
+	// request extends the session's expiry (one store touch); requests in
+	// between cost nothing extra, and a session may end up to this fraction
+	// of IdleTimeout early. Default 0.1; values outside (0, 1] mean default.
+	IdleRefresh float64
+	// Cookie configures the session cookie.
+	Cookie CookieConfig
+	// StoreRawTokens stores sessions under the raw token instead of its
+	// sha256 hash. Default false: a dump of the store reveals no live token.
+	StoreRawTokens bool
+	// MaxSize limits a session's encoded size in bytes; Put and commit fail
+	// with ErrTooLarge beyond it. Default 1 MiB; negative means no limit.
+	MaxSize int
+	// ErrorHandler answers requests whose session cannot be loaded or
+	// committed. Default: log with Logger and answer 503 for store errors
+	// (errors.Is(err, ErrStore)), 500 otherwise.
+	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
+	// Logger receives problems the manager recovers from (undecodable stored
+	// data, hostile cookies, failed touches) and, through the default
+	// ErrorHandler, failures. Tokens and passwords are never logged.
+	// Default slog.Default().
+	Logger *slog.Logger
+	// Hooks observes store operations. Codec work is observed with
+	// codec.WithHooks. Nil costs nothing.
+	Hooks *observe.Hooks
+}
+
+// CookieConfig configures the session cookie. The cookie is always HttpOnly:
+// no script needs the session token.
+type CookieConfig struct {
+	Name        string        // default "session"
+	Domain      string        // default: host-only
+	Path        string        // default "/"
+	Secure      bool          // set it when serving over HTTPS
+	SameSite    http.SameSite // default http.SameSiteLaxMode
+	Partitioned bool          // CHIPS; requires Secure
+	// SessionOnly makes the cookie a browser-session cookie (no Expires)
+	// unless the handler calls SessionManager().RememberMe(ctx, true).
+	SessionOnly bool
+}
+
+// Manager serves typed sessions. It is safe for concurrent use.
+type Manager struct {
+	sm          *scs.SessionManager
+	store       *storeAdapter
+	valueCodec  codec.Codec // nil when Config.Codec is not one of ours
+	idle        time.Duration
+	refresh     time.Duration
+	touches     *touchLog
+	maxSize     int
+	errHandler  func(http.ResponseWriter, *http.Request, error)
+	logger      *slog.Logger
+	cookieName  string
+}
+
+// New returns a Manager for cfg; zero fields take the documented defaults.
+func New(cfg Config) *Manager {
+	if cfg.Store == nil {
+		cfg.Store = memstore.New()
+	}
+	if cfg.Codec == nil {
+		cfg.Codec = codec.Msgpack()
+	}
+	if cfg.Lifetime <= 0 {
+		cfg.Lifetime = DefaultLifetime
+	}
+	if cfg.IdleRefresh <= 0 || cfg.IdleRefresh > 1 {
+		cfg.IdleRefresh = DefaultIdleRefresh
+	}
+	if cfg.MaxSize == 0 {
+		cfg.MaxSize = DefaultMaxSize
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	c := cfg.Cookie
+	if c.Name == "" {
+		c.Name = DefaultCookieName
+	}
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	if c.SameSite == 0 {
+		c.SameSite = http.SameSiteLaxMode
+	}
+
+	m := &Manager{
+		idle:       cfg.IdleTimeout,
+		maxSize:    cfg.MaxSize,
+		logger:     cfg.Logger,
+		errHandler: cfg.ErrorHandler,
+		cookieName: c.Name,
+	}
+	if m.errHandler == nil {
+		m.errHandler = m.defaultErrorHandler
+	}
+	m.valueCodec, _ = cfg.Codec.(codec.Codec)
+	if m.idle > 0 {
+		m.refresh = time.Duration(float64(m.idle) * cfg.IdleRefresh)
+		m.touches = newTouchLog(m.refresh)
+	}
+	m.store = newStoreAdapter(cfg.Store, !cfg.StoreRawTokens, m)
+	m.store.hooks = cfg.Hooks
+
+	sm := scs.New()
+	sm.Store = m.store
+	sm.Codec = cfg.Codec
+	sm.Lifetime = cfg.Lifetime
+	// The manager handles idle expiry and hashing itself: scs's IdleTimeout
+	// rewrites every session on every request, and scs's hashing would hide
+	// the raw token from the adapter that needs it to pick a commit mode.
+	sm.IdleTimeout = 0
+	sm.HashTokenInStore = false
+	sm.Cookie = scs.SessionCookie{
+		Name: c.Name, Domain: c.Domain, Path: c.Path, HttpOnly: true,
+		Secure: c.Secure, SameSite: c.SameSite, Partitioned: c.Partitioned,
+		Persist: !c.SessionOnly,
+	}
+	sm.ErrorFunc = m.errHandler
+	m.sm = sm
+	return m
+}
+
+// SessionManager returns the underlying scs manager, for everything scs
+// already does: RenewToken, Destroy, RememberMe, Deadline, Token, Keys...
+// Serve requests with m.LoadAndSave, not with its LoadAndSave.
+func (m *Manager) SessionManager() *scs.SessionManager { return m.sm }
+
+// CookieName is the name of the session cookie.
+func (m *Manager) CookieName() string { return m.cookieName }
+
+// Codec returns the configured codec.
+func (m *Manager) Codec() scs.Codec { return m.sm.Codec }
+
+// Lookup returns the raw value stored under key: a *codec.Value while it is
+// still encoded, or the Go value scs holds. Package typed turns it into a
+// typed value; most code should use typed instead.
+func (m *Manager) Lookup(ctx context.Context, key string) (v any, ok bool) {
+	v = m.sm.Get(ctx, key)
+	if v != nil {
+		return v, true
+	}
+	return nil, m.sm.Exists(ctx, key)
+}
+
+// Put stores v under key. With a codec from package codec, v is encoded now,
+// once: an unencodable value (errors.Is(err, codec.ErrEncode)) or one larger
+// than MaxSize (ErrTooLarge) is reported here and nothing is stored. Later
+// changes to v do not reach the session; Put it again.
+func (m *Manager) Put(ctx context.Context, key string, v any) error {
+	if m.valueCodec == nil {
+		// A foreign scs.Codec: trial-encode so that errors still surface here.
+		b, err := m.sm.Codec.Encode(time.Time{}, map[string]any{key: v})
+		if err != nil {
+			return fmt.Errorf("sessionkit: put %q: %w", key, err)
+		}
+		if err := m.checkSize(len(b)); err != nil {
+			return fmt.Errorf("sessionkit: put %q: %w", key, err)
+		}
+		m.sm.Put(ctx, key, v)
+		return nil
+	}
+	val, err := m.valueCodec.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+	}
+	if err := m.checkSize(val.Size()); err != nil {
+		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+	}
+	m.sm.Put(ctx, key, val)
+	return nil
+}
+
+// Remove deletes key from the session; a missing key is not an error.
+func (m *Manager) Remove(ctx context.Context, key string) { m.sm.Remove(ctx, key) }
+
+func (m *Manager) checkSize(n int) error {
+	if m.maxSize > 0 && n > m.maxSize {
+		return fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, m.maxSize)
+	}
+	return nil
+}
+
+// Iterate calls fn with a context for each session in the store (the store
+// must list sessions: redisstore and boltstore do). Inside fn, typed works,
+// and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
+// out everywhere. It reads every session: an administrative operation, not
+// one for the request path.
+func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
+	st := &requestState{m: m, iterating: true}
+	return m.sm.Iterate(context.WithValue(ctx, ctxKey{}, st), fn)
+}
+
+func (m *Manager) defaultErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	if isStoreError(err) {
+		status = http.StatusServiceUnavailable
+	}
+	m.logger.LogAttrs(r.Context(), slog.LevelError, "sessionkit: session unavailable",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", status), slog.String("err", err.Error()))
+	http.Error(w, http.StatusText(status), status)
+}

@@ -1,0 +1,208 @@
+package manager
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/store"
+)
+
+// ErrCommitFailed is returned by the response writer's Write after the
+// session could not be committed and the error handler has answered.
+var ErrCommitFailed = errors.New("sessionkit: response abandoned: session commit failed")
+
+// LoadAndSave is net/http middleware: it loads the request's session before
+// next runs and commits it when next first writes (or returns without
+// writing). Wrapping a handler twice with the same Manager loads and commits
+// once. Store costs per request: none without a valid cookie; one find with
+// one; one commit when the session changed; with IdleTimeout, one touch at
+// most once per IdleRefresh window for unchanged sessions.
+//
+// Values put after the response body has started are not saved, as in scs:
+// put before writing.
+func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st := stateFrom(r.Context()); st != nil && st.m == m && !st.iterating {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Add("Vary", "Cookie")
+		ctx, err := m.load(r.Context(), m.requestToken(r))
+		if err != nil {
+			m.errHandler(w, r, err)
+			return
+		}
+		sr := r.WithContext(ctx)
+		sw := &sessionWriter{ResponseWriter: w, m: m, r: sr}
+		next.ServeHTTP(sw, sr)
+		if !sw.committed {
+			sw.commit()
+		}
+	})
+}
+
+// load puts a fresh requestState in ctx and loads the session. A stored blob
+// that no longer decodes is deleted and replaced by a fresh session.
+func (m *Manager) load(parent context.Context, token string) (context.Context, error) {
+	st := &requestState{m: m, loading: true}
+	base := context.WithValue(parent, ctxKey{}, st)
+	ctx, err := m.sm.Load(base, token)
+	st.mu.Lock()
+	st.loading = false
+	st.mu.Unlock()
+	if err == nil {
+		return ctx, nil
+	}
+	if !errors.Is(err, codec.ErrCorrupt) {
+		return nil, err
+	}
+	// The blob is unreadable: drop it so the next request does not pay for
+	// it again, and carry on with a fresh session and, at commit, a new token.
+	m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
+		slog.String("err", err.Error()))
+	if derr := m.store.DeleteCtx(base, token); derr != nil {
+		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
+			slog.String("err", derr.Error()))
+	}
+	st.mu.Lock()
+	st.loadedKey, st.loadedTok = "", ""
+	st.mu.Unlock()
+	return m.sm.Load(base, "")
+}
+
+// sessionWriter commits the session just before the response starts.
+type sessionWriter struct {
+	http.ResponseWriter
+	m         *Manager
+	r         *http.Request
+	committed bool
+	failed    bool
+}
+
+func (sw *sessionWriter) WriteHeader(code int) {
+	if !sw.committed {
+		sw.commit()
+	}
+	if sw.failed {
+		return
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *sessionWriter) Write(b []byte) (int, error) {
+	if !sw.committed {
+		sw.commit()
+	}
+	if sw.failed {
+		return 0, ErrCommitFailed
+	}
+	return sw.ResponseWriter.Write(b)
+}
+
+// Flush commits, then flushes if the underlying writer can.
+func (sw *sessionWriter) Flush() {
+	if !sw.committed {
+		sw.commit()
+	}
+	if f, ok := sw.ResponseWriter.(http.Flusher); ok && !sw.failed {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (sw *sessionWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
+
+func (sw *sessionWriter) commit() {
+	sw.committed = true
+	if err := sw.m.commit(sw.ResponseWriter, sw.r); err != nil {
+		sw.failed = true
+		sw.m.errHandler(sw.ResponseWriter, sw.r, err)
+	}
+}
+
+// commit saves the session if it changed, deletes the cookie if it was
+// destroyed, and otherwise extends an idle timeout when one is due.
+func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	switch m.sm.Status(ctx) {
+	case scs.Modified:
+		token, _, err := m.sm.Commit(ctx)
+		if errors.Is(err, store.ErrGone) {
+			// Deleted while this request ran (logout, renewal elsewhere):
+			// the late commit is dropped, and so is the cookie.
+			m.logger.LogAttrs(ctx, slog.LevelInfo, "sessionkit: dropped commit of a session deleted meanwhile")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st := stateFrom(ctx)
+		st.mu.Lock()
+		expiry := st.expiry
+		st.mu.Unlock()
+		m.sm.WriteSessionCookie(ctx, w, token, expiry)
+	case scs.Destroyed:
+		m.sm.WriteSessionCookie(ctx, w, "", time.Time{})
+	case scs.Unmodified:
+		if m.idle > 0 {
+			m.touch(ctx, w)
+		}
+	}
+	return nil
+}
+
+// touch extends an unchanged session's idle expiry if this process has not
+// done so within the refresh window. A failure is logged, not fatal: the
+// session still works until its current expiry.
+func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
+	st := stateFrom(ctx)
+	st.mu.Lock()
+	key, token := st.loadedKey, st.loadedTok
+	st.mu.Unlock()
+	if key == "" {
+		return
+	}
+	now := time.Now()
+	if !m.touches.due(key, now) {
+		return
+	}
+	expiry := now.Add(m.idle)
+	if d := m.sm.Deadline(ctx); d.Before(expiry) {
+		expiry = d
+	}
+	var err error
+	if m.store.toucher != nil {
+		err = m.store.touch(ctx, key, expiry)
+	} else {
+		_, expiry, err = m.rewrite(ctx)
+	}
+	switch {
+	case errors.Is(err, store.ErrGone):
+		return
+	case err != nil:
+		m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not extend idle timeout",
+			slog.String("err", err.Error()))
+		return
+	}
+	m.touches.record(key, now)
+	m.sm.WriteSessionCookie(ctx, w, token, expiry)
+}
+
+// rewrite recommits an unchanged session: the idle fallback for stores
+// that cannot touch.
+func (m *Manager) rewrite(ctx context.Context) (string, time.Time, error) {
+	token, _, err := m.sm.Commit(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	st := stateFrom(ctx)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return token, st.expiry, nil
+}

@@ -1,0 +1,223 @@
+// Package redisstore is a Redis session store over a redigo pool that does
+// each operation in one command: find is GET, commit is SET ... PX (with NX
+// or XX when the manager asks for a conditional commit), delete is DEL,
+// touch is PEXPIRE, and iteration is SCAN + MGET on one connection, never
+// KEYS.
+//
+// Every call borrows a connection with pool.GetContext and runs with the
+// request's context, so a cancelled request stops waiting for a connection
+// or a reply. The store sends nothing per borrow; use a pool whose
+// TestOnBorrow checks only connections that sat idle (herokuurl.Config.Pool
+// does), not a PING on every borrow.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/store"
+)
+
+// DefaultPrefix is the key prefix, the same as scs/redisstore's, so
+// sessions written by either can be read by the other.
+const DefaultPrefix = "scs:session:"
+
+// DefaultScanBatch is the SCAN COUNT hint and MGET batch size for iteration.
+const DefaultScanBatch = 100
+
+// Store keeps sessions in Redis. It is safe for concurrent use.
+type Store struct {
+	pool   *redis.Pool
+	prefix string
+	batch  int
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix sets the key prefix (default "scs:session:").
+func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
+
+// WithScanBatch sets how many keys one SCAN step asks for and one MGET
+// fetches during iteration (default 100).
+func WithScanBatch(n int) Option {
+	return func(s *Store) {
+		if n > 0 {
+			s.batch = n
+		}
+	}
+}
+
+// New returns a Store that uses pool.
+func New(pool *redis.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, prefix: DefaultPrefix, batch: DefaultScanBatch}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+var (
+	_ store.ConditionalCommitter = (*Store)(nil)
+	_ store.Toucher              = (*Store)(nil)
+)
+
+func (s *Store) do(ctx context.Context, cmd string, args ...any) (any, error) {
+	conn, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
+	}
+	defer conn.Close()
+	reply, err := redis.DoContext(conn, ctx, cmd, args...)
+	if err != nil && !errors.Is(err, redis.ErrNil) {
+		return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
+	}
+	return reply, err
+}
+
+// Find returns the session stored under token. One GET.
+func (s *Store) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+// FindCtx is Find with a context.
+func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	b, err := redis.Bytes(s.do(ctx, "GET", s.prefix+token))
+	if errors.Is(err, redis.ErrNil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
+}
+
+// Commit stores b under token until expiry. One SET ... PX.
+func (s *Store) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+
+// CommitCtx is Commit with a context.
+func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	return s.CommitModeCtx(ctx, token, b, expiry, store.Upsert)
+}
+
+// CommitModeCtx stores b under token until expiry if mode allows: one SET
+// with PX and, for Create and Update, NX or XX. An expiry already past
+// deletes the session instead.
+func (s *Store) CommitModeCtx(ctx context.Context, token string, b []byte, expiry time.Time, mode store.Mode) error {
+	ms := time.Until(expiry).Milliseconds()
+	if ms <= 0 {
+		return s.DeleteCtx(ctx, token)
+	}
+	args := []any{s.prefix + token, b, "PX", ms}
+	switch mode {
+	case store.Create:
+		args = append(args, "NX")
+	case store.Update:
+		args = append(args, "XX")
+	}
+	_, err := redis.String(s.do(ctx, "SET", args...))
+	if errors.Is(err, redis.ErrNil) {
+		if mode == store.Create {
+			return store.ErrExists
+		}
+		return store.ErrGone
+	}
+	return err
+}
+
+// Delete removes token's session. One DEL.
+func (s *Store) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+// DeleteCtx is Delete with a context.
+func (s *Store) DeleteCtx(ctx context.Context, token string) error {
+	_, err := s.do(ctx, "DEL", s.prefix+token)
+	return err
+}
+
+// TouchCtx moves token's expiry without rewriting the session. One PEXPIRE.
+func (s *Store) TouchCtx(ctx context.Context, token string, expiry time.Time) error {
+	ms := time.Until(expiry).Milliseconds()
+	if ms <= 0 {
+		return s.DeleteCtx(ctx, token)
+	}
+	n, err := redis.Int(s.do(ctx, "PEXPIRE", s.prefix+token, ms))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrGone
+	}
+	return nil
+}
+
+// All returns every session, keyed by token. See AllCtx.
+func (s *Store) All() (map[string][]byte, error) { return s.AllCtx(context.Background()) }
+
+// AllCtx returns every session, keyed by token, walking the keyspace with
+// SCAN and fetching each batch with one MGET, all on one connection. It
+// never blocks Redis the way KEYS does, but it reads every session: an
+// administrative operation. Sessions that expire during the walk are left
+// out; SCAN may report a key twice, which the map absorbs.
+func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
+	conn, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
+	}
+	defer conn.Close()
+	all := map[string][]byte{}
+	pattern := escapeGlob(s.prefix) + "*"
+	cursor := "0"
+	for {
+		reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: SCAN: %w", err)
+		}
+		if len(reply) != 2 {
+			return nil, fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
+		}
+		if cursor, err = redis.String(reply[0], nil); err != nil {
+			return nil, fmt.Errorf("redisstore: SCAN cursor: %w", err)
+		}
+		keys, err := redis.Strings(reply[1], nil)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: SCAN keys: %w", err)
+		}
+		if len(keys) > 0 {
+			args := make([]any, len(keys))
+			for i, k := range keys {
+				args[i] = k
+			}
+			values, err := redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...))
+			if err != nil {
+				return nil, fmt.Errorf("redisstore: MGET: %w", err)
+			}
+			for i, v := range values {
+				if v != nil {
+					all[strings.TrimPrefix(keys[i], s.prefix)] = v
+				}
+			}
+		}
+		if cursor == "0" {
+			return all, nil
+		}
+	}
+}
+
+// escapeGlob quotes the characters SCAN MATCH treats specially.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

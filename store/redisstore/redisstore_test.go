@@ -1,0 +1,163 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/store"
+	"github.com/sessionkit/sessionkit/store/redisstore"
+)
+
+func TestFindCommitDelete(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	s := redisstore.New(srv.Pool())
+	ctx := context.Background()
+
+	if _, found, err := s.FindCtx(ctx, "nope"); found || err != nil {
+		t.Fatalf("Find(missing) = found %v, err %v", found, err)
+	}
+	calls := srv.Calls(func() {
+		if err := s.CommitCtx(ctx, "tok", []byte("blob\x00\xff"), time.Now().Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if calls["set"] != 1 || redistest.Total(calls) != 1 {
+		t.Errorf("commit sent %v, want one SET", calls)
+	}
+	ttl, _ := redis.Int64(srv.Do("PTTL", "scs:session:tok"), nil)
+	if ttl <= 0 || ttl > 60000 {
+		t.Errorf("PTTL after commit = %d ms, want (0, 60000]", ttl)
+	}
+	var b []byte
+	var found bool
+	calls = srv.Calls(func() {
+		var err error
+		b, found, err = s.FindCtx(ctx, "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !found || string(b) != "blob\x00\xff" {
+		t.Errorf("Find = %q, %v", b, found)
+	}
+	if calls["get"] != 1 || redistest.Total(calls) != 1 {
+		t.Errorf("find sent %v, want one GET", calls)
+	}
+	if err := s.DeleteCtx(ctx, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := s.FindCtx(ctx, "tok"); found {
+		t.Error("session still there after Delete")
+	}
+	// An expiry in the past deletes rather than writing a key that never expires.
+	_ = s.CommitCtx(ctx, "old", []byte("x"), time.Now().Add(-time.Second))
+	if _, found, _ := s.FindCtx(ctx, "old"); found {
+		t.Error("commit with a past expiry stored the session")
+	}
+}
+
+func TestConditionalCommit(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	s := redisstore.New(srv.Pool(), redisstore.WithPrefix("app:"))
+	ctx := context.Background()
+	exp := time.Now().Add(time.Minute)
+
+	if err := s.CommitModeCtx(ctx, "a", []byte("1"), exp, store.Update); !errors.Is(err, store.ErrGone) {
+		t.Errorf("update of a missing session: %v, want ErrGone", err)
+	}
+	if _, found, _ := s.FindCtx(ctx, "a"); found {
+		t.Error("update of a missing session created it")
+	}
+	if err := s.CommitModeCtx(ctx, "a", []byte("1"), exp, store.Create); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CommitModeCtx(ctx, "a", []byte("2"), exp, store.Create); !errors.Is(err, store.ErrExists) {
+		t.Errorf("create over an existing session: %v, want ErrExists", err)
+	}
+	if err := s.CommitModeCtx(ctx, "a", []byte("3"), exp, store.Update); err != nil {
+		t.Errorf("update of an existing session: %v", err)
+	}
+	if b, _, _ := s.FindCtx(ctx, "a"); string(b) != "3" {
+		t.Errorf("after update: %q", b)
+	}
+	if got, _ := redis.Int(srv.Do("EXISTS", "app:a"), nil); got != 1 {
+		t.Error("prefix not applied")
+	}
+}
+
+func TestTouch(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	s := redisstore.New(srv.Pool())
+	ctx := context.Background()
+	_ = s.CommitCtx(ctx, "t", []byte("x"), time.Now().Add(time.Second))
+	calls := srv.Calls(func() {
+		if err := s.TouchCtx(ctx, "t", time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if calls["pexpire"] != 1 || redistest.Total(calls) != 1 {
+		t.Errorf("touch sent %v, want one PEXPIRE", calls)
+	}
+	if ttl, _ := redis.Int64(srv.Do("PTTL", "scs:session:t"), nil); ttl < 3500000 {
+		t.Errorf("PTTL after touch = %d", ttl)
+	}
+	if err := s.TouchCtx(ctx, "missing", time.Now().Add(time.Hour)); !errors.Is(err, store.ErrGone) {
+		t.Errorf("touch of a missing session: %v, want ErrGone", err)
+	}
+}
+
+func TestAllUsesScanNotKeys(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	s := redisstore.New(srv.Pool(), redisstore.WithScanBatch(7), redisstore.WithPrefix("s[1]*:"))
+	ctx := context.Background()
+	want := map[string]string{}
+	for i := 0; i < 53; i++ {
+		tok := fmt.Sprintf("tok%02d", i)
+		want[tok] = fmt.Sprint(i)
+		_ = s.CommitCtx(ctx, tok, []byte(want[tok]), time.Now().Add(time.Minute))
+	}
+	srv.Do("SET", "s1x:other", "not a session") // matches an unescaped glob; must not be listed
+	var all map[string][]byte
+	calls := srv.Calls(func() {
+		var err error
+		if all, err = s.AllCtx(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(all) != len(want) {
+		t.Fatalf("All returned %d sessions, want %d", len(all), len(want))
+	}
+	for tok, v := range want {
+		if string(all[tok]) != v {
+			t.Errorf("All[%s] = %q, want %q", tok, all[tok], v)
+		}
+	}
+	if calls["keys"] != 0 || calls["scan"] < 2 || calls["mget"] < 1 {
+		t.Errorf("iteration sent %v, want SCAN steps and MGETs, no KEYS", calls)
+	}
+}
+
+func TestCancelledContextStopsWaiting(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	pool := srv.Pool()
+	pool.MaxActive = 1
+	hold := pool.Get() // the only connection is busy
+	defer hold.Close()
+	s := redisstore.New(pool)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, _, err := s.FindCtx(ctx, "x")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Find with an exhausted pool and a deadline: %v", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Fatalf("Find waited %v after its context ended", waited)
+	}
+}

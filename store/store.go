@@ -1,0 +1,59 @@
+// Package store defines the small interfaces through which the manager asks
+// more of a session store than scs.Store offers. Every method is optional:
+// the manager checks for it and falls back to plain scs.Store behaviour.
+//
+// Implementations live in subpackages: redisstore (Redis over redigo) and
+// boltstore (an embedded file, go.etcd.io/bbolt).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Mode is the condition under which a conditional commit may write.
+type Mode int
+
+const (
+	// Upsert writes whether or not the token exists (scs.Store semantics).
+	Upsert Mode = iota
+	// Create writes only if no session has the token yet: a fresh token.
+	Create
+	// Update writes only if the session still exists. A session that was
+	// loaded, then deleted by a concurrent logout or token renewal, is not
+	// brought back by a late commit.
+	Update
+)
+
+func (m Mode) String() string {
+	switch m {
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	}
+	return "upsert"
+}
+
+// Sentinel errors for conditional operations; match them with errors.Is.
+var (
+	// ErrGone: an Update commit or a Touch found no session under the token.
+	ErrGone = errors.New("store: session no longer exists")
+	// ErrExists: a Create commit found the token already in use.
+	ErrExists = errors.New("store: session token already exists")
+)
+
+// ConditionalCommitter commits under a Mode in a single store operation.
+type ConditionalCommitter interface {
+	// CommitModeCtx stores b under token until expiry if mode allows it,
+	// and returns ErrGone or ErrExists when it does not.
+	CommitModeCtx(ctx context.Context, token string, b []byte, expiry time.Time, mode Mode) error
+}
+
+// Toucher moves a session's expiry without rewriting its data.
+type Toucher interface {
+	// TouchCtx sets the expiry of token's session. It returns ErrGone when
+	// there is no such session.
+	TouchCtx(ctx context.Context, token string, expiry time.Time) error
+}

@@ -1,0 +1,129 @@
+package typed
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/manager"
+)
+
+// Get returns the value stored under key as a T. It fails with ErrNotFound,
+// ErrType (a *TypeError) or ErrNoSession, and never returns a zero value
+// with a nil error for a key that holds something else. Cost: one decode of
+// this value; nothing else in the session is decoded.
+func Get[T any](ctx context.Context, key string) (T, error) {
+	var zero T
+	m, ok := manager.FromContext(ctx)
+	if !ok {
+		return zero, ErrNoSession
+	}
+	v, ok := m.Lookup(ctx, key)
+	if !ok {
+		return zero, notFound(key)
+	}
+	return As[T](key, v)
+}
+
+// GetOr is Get with a default for a missing key: it returns def and a nil
+// error when the key is absent, and still reports ErrType and ErrNoSession.
+//
+//	visits, err := typed.GetOr(ctx, "visits", 0)
+func GetOr[T any](ctx context.Context, key string, def T) (T, error) {
+	v, err := Get[T](ctx, key)
+	if isNotFound(err) {
+		return def, nil
+	}
+	return v, err
+}
+
+// Put stores v under key. The value is encoded now; an unencodable value
+// (codec.ErrEncode) or one over the manager's size limit
+// (manager.ErrTooLarge) is reported and nothing is stored.
+func Put[T any](ctx context.Context, key string, v T) error {
+	m, ok := manager.FromContext(ctx)
+	if !ok {
+		return ErrNoSession
+	}
+	return m.Put(ctx, key, v)
+}
+
+// Pop returns the value under key as a T and removes it: the idiom for
+// one-time flash messages. On any error nothing is removed.
+func Pop[T any](ctx context.Context, key string) (T, error) {
+	v, err := Get[T](ctx, key)
+	if err != nil {
+		return v, err
+	}
+	m, _ := manager.FromContext(ctx)
+	m.Remove(ctx, key)
+	return v, nil
+}
+
+// Remove deletes key from the session. A missing key is not an error.
+func Remove(ctx context.Context, key string) error {
+	m, ok := manager.FromContext(ctx)
+	if !ok {
+		return ErrNoSession
+	}
+	m.Remove(ctx, key)
+	return nil
+}
+
+// Exists reports whether the session holds key, whatever its type. Without
+// a session in ctx it reports false.
+func Exists(ctx context.Context, key string) bool {
+	m, ok := manager.FromContext(ctx)
+	if !ok {
+		return false
+	}
+	_, ok = m.Lookup(ctx, key)
+	return ok
+}
+
+// As converts a raw session value, as returned by manager.Lookup, to T,
+// decoding it if it is still encoded. key only names the value in errors.
+func As[T any](key string, v any) (T, error) {
+	var out T
+	want := reflect.TypeFor[T]()
+	if enc, ok := v.(*codec.Value); ok {
+		if !kindFits(enc.Kind(), want) {
+			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want}
+		}
+		if err := enc.Decode(&out); err != nil {
+			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want, Err: err}
+		}
+		return out, nil
+	}
+	if t, ok := v.(T); ok {
+		return t, nil
+	}
+	if v == nil && nilable(want.Kind()) {
+		return out, nil
+	}
+	stored := "nil"
+	if v != nil {
+		stored = reflect.TypeOf(v).String()
+	}
+	return out, &TypeError{Key: key, Stored: stored, Want: want}
+}
+
+// kindFits reports whether a value put with kind stored may be decoded as
+// want. Interfaces take anything; a stored nil fits anything that can be nil.
+func kindFits(stored reflect.Kind, want reflect.Type) bool {
+	switch {
+	case want.Kind() == reflect.Interface:
+		return true
+	case stored == reflect.Invalid:
+		return nilable(want.Kind())
+	}
+	return stored == want.Kind()
+}
+
+func nilable(k reflect.Kind) bool {
+	switch k {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan:
+		return true
+	}
+	return false
+}
