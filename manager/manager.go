@@ -82,16 +82,16 @@ type CookieConfig struct {
 
 // Manager serves typed sessions. It is safe for concurrent use.
 type Manager struct {
-	sm          *scs.SessionManager
-	store       *storeAdapter
-	valueCodec  codec.Codec // nil when Config.Codec is not one of ours
-	idle        time.Duration
-	refresh     time.Duration
-	touches     *touchLog
-	maxSize     int
-	errHandler  func(http.ResponseWriter, *http.Request, error)
-	logger      *slog.Logger
-	cookieName  string
+	sm         *scs.SessionManager
+	store      *storeAdapter
+	valueCodec codec.Codec // nil when Config.Codec is not one of ours
+	idle       time.Duration
+	refresh    time.Duration
+	touches    *touchLog
+	maxSize    int
+	errHandler func(http.ResponseWriter, *http.Request, error)
+	logger     *slog.Logger
+	cookieName string
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/http/cookiejar"
+	"net/http/httptest"
 
 	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/manager"
