@@ -74,13 +74,13 @@ var msgpackReaders = sync.Pool{New: func() any {
 }}
 
 func msgpackDecode(data []byte, ptr any) error {
+	if err := checkMsgpack(data); err != nil {
+		return err
+	}
 	r := msgpackReaders.Get().(*msgpackReader)
 	r.rd.Reset(data)
 	r.dec.Reset(&r.rd) // a *bytes.Reader is a ByteScanner: no bufio allocation
 	err := r.dec.Decode(ptr)
-	if err == nil && r.rd.Len() != 0 {
-		err = fmt.Errorf("%d trailing bytes", r.rd.Len())
-	}
 	r.rd.Reset(nil)
 	msgpackReaders.Put(r)
 	return err
