@@ -1,0 +1,76 @@
+package herokuurl
+
+import (
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is a parsed Redis URL. The zero value is not useful; get one from
+// Parse or FromEnv.
+type Config struct {
+	Network    string // "tcp" or "unix"
+	Addr       string // dial address: net.JoinHostPort(Host, Port), or the socket path
+	Host       string // without brackets; "" for unix
+	Port       int    // 0 for unix
+	Username   string // "" when the URL has none or says "default"
+	Password   string
+	DB         int
+	TLS        bool // rediss:// or valkeys://
+	SkipVerify bool // do not verify the server certificate (TLS only)
+
+	// Timeouts from the query (dial_timeout, read_timeout, write_timeout);
+	// zero means the Pool/Dial defaults.
+	DialTimeout, ReadTimeout, WriteTimeout time.Duration
+
+	// Source is the environment variable the URL came from ("" for Parse).
+	Source string
+	// Notes records decisions FromEnv took that a person may want to know,
+	// such as a REDIS_PROVIDER naming an unset variable. Safe to log.
+	Notes []string
+
+	scheme string
+}
+
+// String is the URL with the password replaced by "xxxxx": safe to log.
+func (c Config) String() string {
+	var b strings.Builder
+	b.WriteString(c.scheme)
+	b.WriteString("://")
+	if c.Username != "" || c.Password != "" {
+		b.WriteString(url.PathEscape(c.Username))
+		if c.Password != "" {
+			b.WriteString(":xxxxx")
+		}
+		b.WriteByte('@')
+	}
+	q := url.Values{}
+	if c.Network == "unix" {
+		b.WriteString(c.Addr)
+		if c.DB != 0 {
+			q.Set("db", strconv.Itoa(c.DB))
+		}
+	} else {
+		b.WriteString(net.JoinHostPort(hostForURL(c.Host), strconv.Itoa(c.Port)))
+		if c.DB != 0 {
+			b.WriteString("/" + strconv.Itoa(c.DB))
+		}
+		if c.TLS && c.SkipVerify {
+			q.Set("skip_verify", "true")
+		}
+	}
+	for k, d := range map[string]time.Duration{"dial_timeout": c.DialTimeout, "read_timeout": c.ReadTimeout, "write_timeout": c.WriteTimeout} {
+		if d != 0 {
+			q.Set(k, d.String())
+		}
+	}
+	if len(q) > 0 {
+		b.WriteString("?" + q.Encode())
+	}
+	return b.String()
+}
+
+// hostForURL re-escapes an IPv6 zone; JoinHostPort adds the brackets.
+func hostForURL(h string) string { return strings.ReplaceAll(h, "%", "%25") }

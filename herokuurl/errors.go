@@ -1,0 +1,26 @@
+package herokuurl
+
+import "errors"
+
+// Sentinel errors; match them with errors.Is. Error texts never repeat the
+// input, so they never leak a password.
+var (
+	// ErrInvalidURL: the URL breaks one of the rules in Parse.
+	ErrInvalidURL = errors.New("herokuurl: invalid Redis URL")
+	// ErrNoRedisURL: FromEnv found no variable holding a Redis URL.
+	ErrNoRedisURL = errors.New("herokuurl: no Redis URL in the environment")
+	// ErrAmbiguous: several Heroku Redis add-ons are attached and none is
+	// named by REDIS_PROVIDER.
+	ErrAmbiguous = errors.New("herokuurl: several Redis URLs in the environment")
+	// ErrInvalidProvider: REDIS_PROVIDER holds something other than a
+	// variable name.
+	ErrInvalidProvider = errors.New("herokuurl: REDIS_PROVIDER must name an environment variable")
+)
+
+func invalid(reason string) error { return &parseError{reason} }
+
+// parseError carries a fixed reason; it is never built from the input.
+type parseError struct{ reason string }
+
+func (e *parseError) Error() string { return ErrInvalidURL.Error() + ": " + e.reason }
+func (e *parseError) Unwrap() error { return ErrInvalidURL }

@@ -1,0 +1,46 @@
+package herokuurl_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sessionkit/sessionkit/herokuurl"
+)
+
+// secretMarks are characters no fixed error text of the package uses, so a
+// password containing one can only appear in an error by leaking.
+const secretMarks = "!$*;<>^`|~{}'\""
+
+// FuzzParse: Parse never panics; String() never shows the password; and a
+// password never shows in an error.
+func FuzzParse(f *testing.F) {
+	for _, s := range []struct{ prefix, pass, suffix string }{
+		{"redis://redistogo:", "PASS!WORD", "@SERVER.redistogo.com:9712/"},
+		{"rediss://:", "p123$x", "@ec2-1-2-3-4.compute-1.amazonaws.com:6380"},
+		{"redis://:", "p%40ss%3Aw%2Brd~", "@host"},
+		{"redis://:", "p%zz*", "@h"},
+		{"redis://:", "pa/ss;", "@host"},
+		{"redis://", "lone<pw>", "@[::1]:6380/1?db=1"},
+		{"unix://:", "pw|pw", "@/tmp/redis.sock?db=1"},
+		{"rediss://u:", "x?y#z^", "@host?skip_verify=true"},
+		{"valkeys://:", "hunter2!", "@host:99999"},
+		{"redis://:", "a{b}c", "@host/1/2"},
+	} {
+		f.Add(s.prefix, s.pass, s.suffix)
+	}
+	f.Fuzz(func(t *testing.T, prefix, pass, suffix string) {
+		c, err := herokuurl.Parse(prefix + pass + suffix)
+		if err == nil {
+			if c.Password != "" && strings.Contains(c.String(), ":"+c.Password+"@") {
+				t.Fatalf("String() %q shows the password", c.String())
+			}
+			if c.Password != "" && strings.ContainsAny(c.Password, secretMarks) && strings.Contains(c.String(), c.Password) {
+				t.Fatalf("String() %q shows the password", c.String())
+			}
+			return
+		}
+		if len(pass) >= 3 && strings.ContainsAny(pass, secretMarks) && strings.Contains(err.Error(), pass) {
+			t.Fatalf("error %q contains the password %q", err, pass)
+		}
+	})
+}

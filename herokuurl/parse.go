@@ -1,0 +1,349 @@
+package herokuurl
+
+import (
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultPort is used when a URL names no port.
+const DefaultPort = 6379
+
+// Parse parses one Redis URL:
+//
+//	redis://[[user]:password@]host[:port][/db][?option=value&...]
+//	rediss://...  valkey://...  valkeys://...  unix://[:password@]/path[?db=N]
+//
+// Rules: schemes are case-insensitive and TLS is exactly rediss and valkeys;
+// an empty host is localhost and an empty port 6379; IPv6 hosts must be
+// bracketed (a zone is written %25); userinfo is percent-decoded with "+"
+// literal, ":pw" and a lone "pw@" are a password, "user:" is an error, and
+// the user "default" means none; the database is "", "/", "/N" or ?db=N
+// (N is 0 or has no leading zero, and fits int32), and path and query
+// must agree. Query keys: db, skip_verify=true|false and
+// ssl_cert_reqs=none|optional|required (TLS URLs only), dial_timeout,
+// read_timeout and write_timeout (a Go duration, or whole seconds).
+// Anything else is an error that wraps ErrInvalidURL.
+func Parse(raw string) (Config, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return Config{}, invalid("empty")
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return Config{}, invalid("control character")
+		}
+	}
+	if strings.Contains(s, "#") {
+		return Config{}, invalid("fragment (#) not allowed; percent-encode # in a password as %23")
+	}
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 {
+		return Config{}, invalid("missing scheme (want redis://, rediss://, valkey://, valkeys:// or unix://)")
+	}
+	var cfg Config
+	cfg.scheme = strings.ToLower(s[:colon])
+	switch cfg.scheme {
+	case "redis", "valkey":
+	case "rediss", "valkeys":
+		cfg.TLS = true
+	case "unix":
+	default:
+		return Config{}, invalid("unsupported scheme (want redis, rediss, valkey, valkeys or unix)")
+	}
+	rest, ok := strings.CutPrefix(s[colon+1:], "//")
+	if !ok {
+		return Config{}, invalid("missing // after the scheme")
+	}
+	rest, query, _ := strings.Cut(rest, "?")
+	authority, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	hostport := authority
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		hostport = authority[at+1:]
+		if err := cfg.parseUserinfo(authority[:at]); err != nil {
+			return Config{}, err
+		}
+	}
+	opts, err := parseQuery(query)
+	if err != nil {
+		return Config{}, err
+	}
+	if cfg.scheme == "unix" {
+		err = cfg.parseUnix(hostport, path, opts)
+	} else {
+		err = cfg.parseTCP(hostport, path, opts)
+	}
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.applyOptions(opts); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func (c *Config) parseUserinfo(userinfo string) error {
+	if userinfo == "" {
+		return nil
+	}
+	rawUser, rawPass, hasColon := strings.Cut(userinfo, ":")
+	if !hasColon {
+		// A lone value is a password, as in redis-cli and most clients.
+		rawUser, rawPass = "", userinfo
+	}
+	user, err := url.PathUnescape(rawUser)
+	if err != nil {
+		return invalid("bad percent-escape in the username")
+	}
+	pass, err := url.PathUnescape(rawPass)
+	if err != nil {
+		return invalid("bad percent-escape in the password")
+	}
+	if pass == "" {
+		return invalid("empty password (omit the : or give a password)")
+	}
+	if user == "default" {
+		user = ""
+	}
+	c.Username, c.Password = user, pass
+	return nil
+}
+
+func (c *Config) parseTCP(hostport, path string, opts map[string]string) error {
+	host, port, err := splitHostPort(hostport)
+	if err != nil {
+		return err
+	}
+	c.Network, c.Host, c.Port = "tcp", host, port
+	c.Addr = net.JoinHostPort(host, strconv.Itoa(port))
+	switch path {
+	case "", "/":
+	default:
+		db, err := parseDB(path[1:])
+		if err != nil {
+			return invalid("database path must be /N with N a non-negative integer without leading zeros")
+		}
+		c.DB = db
+		if q, ok := opts["db"]; ok {
+			qdb, err := parseDB(q)
+			if err != nil || qdb != db {
+				return invalid("database in the path and ?db= disagree")
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) parseUnix(hostport, path string, opts map[string]string) error {
+	if c.TLS {
+		return invalid("unix sockets do not use TLS")
+	}
+	if hostport != "" {
+		return invalid("unix URL must have an empty host: unix:///path or unix://:password@/path")
+	}
+	if len(path) < 2 {
+		return invalid("unix socket path must be absolute and non-empty")
+	}
+	p, err := url.PathUnescape(path)
+	if err != nil {
+		return invalid("bad percent-escape in the socket path")
+	}
+	c.Network, c.Addr = "unix", p
+	return nil
+}
+
+func splitHostPort(hostport string) (string, int, error) {
+	host, portStr := hostport, ""
+	if strings.HasPrefix(hostport, "[") {
+		end := strings.IndexByte(hostport, ']')
+		if end < 0 {
+			return "", 0, invalid("unclosed [ in the host")
+		}
+		host = hostport[1:end]
+		after := hostport[end+1:]
+		if after != "" {
+			p, ok := strings.CutPrefix(after, ":")
+			if !ok {
+				return "", 0, invalid("unexpected characters after ] in the host")
+			}
+			portStr = p
+		}
+		zoneHost, err := url.PathUnescape(host)
+		if err != nil {
+			return "", 0, invalid("bad percent-escape in the IPv6 zone")
+		}
+		addr, err := netip.ParseAddr(zoneHost)
+		if err != nil || !addr.Is6() {
+			return "", 0, invalid("bracketed host must be an IPv6 address")
+		}
+		host = zoneHost
+	} else {
+		if strings.Count(hostport, ":") > 1 {
+			return "", 0, invalid("IPv6 hosts must be in brackets: redis://[::1]:6379")
+		}
+		host, portStr, _ = strings.Cut(hostport, ":")
+		if !validHostname(host) {
+			return "", 0, invalid("host has characters not allowed in a hostname")
+		}
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	port := DefaultPort
+	if portStr != "" {
+		if !allDigits(portStr) || len(portStr) > 5 {
+			return "", 0, invalid("port must be a number from 1 to 65535")
+		}
+		p, _ := strconv.Atoi(portStr)
+		if p < 1 || p > 65535 {
+			return "", 0, invalid("port must be a number from 1 to 65535")
+		}
+		port = p
+	}
+	return host, port, nil
+}
+
+func validHostname(h string) bool {
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// parseDB accepts "0" or a decimal without sign or leading zeros that fits int32.
+func parseDB(s string) (int, error) {
+	if !allDigits(s) || len(s) > 1 && s[0] == '0' {
+		return 0, invalid("bad database number")
+	}
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil {
+		return 0, invalid("database number out of range")
+	}
+	return int(n), nil
+}
+
+var knownOptions = map[string]bool{
+	"db": true, "skip_verify": true, "ssl_cert_reqs": true,
+	"dial_timeout": true, "read_timeout": true, "write_timeout": true,
+}
+
+func parseQuery(q string) (map[string]string, error) {
+	opts := map[string]string{}
+	if q == "" {
+		return opts, nil
+	}
+	for _, pair := range strings.Split(q, "&") {
+		if pair == "" {
+			continue
+		}
+		rk, rv, _ := strings.Cut(pair, "=")
+		k, err := url.QueryUnescape(rk)
+		if err != nil {
+			return nil, invalid("bad percent-escape in the query")
+		}
+		v, err := url.QueryUnescape(rv)
+		if err != nil {
+			return nil, invalid("bad percent-escape in the query")
+		}
+		if !knownOptions[k] {
+			return nil, invalid("unknown query option (allowed: db, skip_verify, ssl_cert_reqs, dial_timeout, read_timeout, write_timeout)")
+		}
+		if _, dup := opts[k]; dup {
+			return nil, invalid("query option given twice")
+		}
+		opts[k] = v
+	}
+	return opts, nil
+}
+
+func (c *Config) applyOptions(opts map[string]string) error {
+	if v, ok := opts["db"]; ok {
+		db, err := parseDB(v)
+		if err != nil {
+			return invalid("?db= must be a non-negative integer without leading zeros")
+		}
+		c.DB = db
+	}
+	_, sv := opts["skip_verify"]
+	_, cr := opts["ssl_cert_reqs"]
+	if (sv || cr) && !c.TLS {
+		return invalid("TLS options need a rediss:// or valkeys:// URL")
+	}
+	skip := false
+	if sv {
+		switch opts["skip_verify"] {
+		case "true":
+			skip = true
+		case "false":
+		default:
+			return invalid("skip_verify must be true or false")
+		}
+	}
+	if cr {
+		var reqSkip bool
+		switch opts["ssl_cert_reqs"] {
+		case "none":
+			reqSkip = true
+		case "optional", "required":
+		default:
+			return invalid("ssl_cert_reqs must be none, optional or required")
+		}
+		if sv && reqSkip != skip {
+			return invalid("skip_verify and ssl_cert_reqs disagree")
+		}
+		skip = reqSkip
+	}
+	c.SkipVerify = skip
+	for key, dst := range map[string]*time.Duration{
+		"dial_timeout": &c.DialTimeout, "read_timeout": &c.ReadTimeout, "write_timeout": &c.WriteTimeout,
+	} {
+		v, ok := opts[key]
+		if !ok {
+			continue
+		}
+		d, err := parseTimeout(v)
+		if err != nil {
+			return err
+		}
+		*dst = d
+	}
+	return nil
+}
+
+func parseTimeout(v string) (time.Duration, error) {
+	var d time.Duration
+	if allDigits(v) {
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil {
+			return 0, invalid("timeout out of range")
+		}
+		d = time.Duration(n) * time.Second
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, invalid("timeout must be a Go duration such as 5s or a whole number of seconds")
+		}
+	}
+	if d <= 0 || d > 24*time.Hour {
+		return 0, invalid("timeout must be positive and at most 24h")
+	}
+	return d, nil
+}
