@@ -149,9 +149,6 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 		if vlen > len(b)-p {
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: value truncated", ErrCorrupt, i)
 		}
-		if _, dup := values[key]; dup {
-			return time.Time{}, nil, fmt.Errorf("%w: entry %d: duplicate key", ErrCorrupt, i)
-		}
 		lazy[i] = Value{f: f, kind: kind, data: b[p : p+vlen : p+vlen], hooks: c.hooks}
 		p += vlen
 		if strings.HasPrefix(key, "__") {
@@ -166,6 +163,9 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 	}
 	if p != len(b) {
 		return time.Time{}, nil, fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, len(b)-p)
+	}
+	if uint64(len(values)) != count {
+		return time.Time{}, nil, fmt.Errorf("%w: duplicate keys", ErrCorrupt)
 	}
 	return deadline, values, nil
 }

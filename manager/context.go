@@ -18,7 +18,14 @@ type requestState struct {
 	loadedKey string // store key of the session loaded from the store
 	loadedTok string // the raw token that loaded it
 	expiry    time.Time
+
+	// What the browser's cookie already says, for a loaded session: a
+	// commit that changes none of it need not send Set-Cookie again.
+	cookieExpiry   time.Time
+	cookieRemember bool
 	iterating bool // tokens are already store keys (Iterate hands out keys)
+
+	writer sessionWriter
 }
 
 func stateFrom(ctx context.Context) *requestState {

@@ -85,3 +85,36 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("Vary = %q", got)
 	}
 }
+
+// TestSetCookieOnlyWhenItChanges: a write to a loaded session whose token,
+// expiry and persistence are unchanged sends no Set-Cookie; a renewed token
+// or a RememberMe change does.
+func TestSetCookieOnlyWhenItChanges(t *testing.T) {
+	m := manager.New(manager.Config{Cookie: manager.CookieConfig{SessionOnly: true}})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := typed.GetOr(r.Context(), "n", 0)
+		_ = typed.Put(r.Context(), "n", n+1)
+	})
+	mux.HandleFunc("/renew", func(w http.ResponseWriter, r *http.Request) { _ = m.SessionManager().RenewToken(r.Context()) })
+	mux.HandleFunc("/remember", func(w http.ResponseWriter, r *http.Request) { m.SessionManager().RememberMe(r.Context(), true) })
+	srv := httptest.NewServer(m.LoadAndSave(mux))
+	defer srv.Close()
+	client := webtest.Client(t)
+	for _, step := range []struct {
+		path   string
+		cookie bool
+	}{
+		{"/write", true},     // new session
+		{"/write", false},    // same token, same expiry
+		{"/renew", true},     // new token
+		{"/write", false},    //
+		{"/remember", true},  // becomes persistent
+		{"/remember", false}, // already persistent
+	} {
+		got := webtest.Get(t, client, srv.URL+step.path).SetCookie("session") != nil
+		if got != step.cookie {
+			t.Errorf("%s: Set-Cookie sent = %v, want %v", step.path, got, step.cookie)
+		}
+	}
+}

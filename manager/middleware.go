@@ -33,13 +33,15 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("Vary", "Cookie")
-		ctx, err := m.load(r.Context(), m.requestToken(r))
+		st := &requestState{m: m, loading: true}
+		ctx, err := m.load(r.Context(), st, m.requestToken(r))
 		if err != nil {
 			m.errHandler(w, r, err)
 			return
 		}
 		sr := r.WithContext(ctx)
-		sw := &sessionWriter{ResponseWriter: w, m: m, r: sr}
+		sw := &st.writer // one allocation for the state and the writer
+		*sw = sessionWriter{ResponseWriter: w, m: m, r: sr}
 		next.ServeHTTP(sw, sr)
 		if !sw.committed {
 			sw.commit()
@@ -49,14 +51,18 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 
 // load puts a fresh requestState in ctx and loads the session. A stored blob
 // that no longer decodes is deleted and replaced by a fresh session.
-func (m *Manager) load(parent context.Context, token string) (context.Context, error) {
-	st := &requestState{m: m, loading: true}
+func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
 	base := context.WithValue(parent, ctxKey{}, st)
 	ctx, err := m.sm.Load(base, token)
 	st.mu.Lock()
 	st.loading = false
+	loaded := st.loadedTok != ""
 	st.mu.Unlock()
 	if err == nil {
+		if loaded {
+			st.cookieExpiry = m.sm.Deadline(ctx)
+			st.cookieRemember = m.sm.GetBool(ctx, "__rememberMe")
+		}
 		return ctx, nil
 	}
 	if !errors.Is(err, codec.ErrCorrupt) {
@@ -145,7 +151,11 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		st := stateFrom(ctx)
 		st.mu.Lock()
 		expiry := st.expiry
+		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
 		st.mu.Unlock()
+		if unchanged && m.sm.GetBool(ctx, "__rememberMe") == st.cookieRemember {
+			return nil // the browser's cookie already says all this
+		}
 		m.sm.WriteSessionCookie(ctx, w, token, expiry)
 	case scs.Destroyed:
 		m.sm.WriteSessionCookie(ctx, w, "", time.Time{})

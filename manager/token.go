@@ -64,5 +64,7 @@ func b64Value(c byte) int {
 // scs's HashTokenInStore, so stores written by scs stay readable.
 func hashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+	var out [43]byte // base64.RawURLEncoding.EncodedLen(sha256.Size)
+	base64.RawURLEncoding.Encode(out[:], sum[:])
+	return string(out[:])
 }

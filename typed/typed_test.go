@@ -202,8 +202,9 @@ func TestRememberMe(t *testing.T) {
 				_ = typed.Put(r.Context(), "user", User{ID: 1})
 			})
 			mux.HandleFunc("/visit", func(w http.ResponseWriter, r *http.Request) {
-				n, _ := typed.GetOr(r.Context(), "n", 0)
-				_ = typed.Put(r.Context(), "n", n+1)
+				// A new token forces a new cookie, whose persistence comes
+				// from the __rememberMe flag decoded from the store.
+				_ = m.SessionManager().RenewToken(r.Context())
 			})
 			mux.HandleFunc("/anon", func(w http.ResponseWriter, r *http.Request) { _ = typed.Put(r.Context(), "n", 1) })
 			srv := httptest.NewServer(m.LoadAndSave(mux))

@@ -73,7 +73,14 @@ func (s *Store) do(ctx context.Context, cmd string, args ...any) (any, error) {
 		return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
 	}
 	defer conn.Close()
-	reply, err := redis.DoContext(conn, ctx, cmd, args...)
+	var reply any
+	if ctx.Done() == nil {
+		// A context that can never be cancelled: redigo's DoContext would
+		// spend a goroutine per command watching it for nothing.
+		reply, err = conn.Do(cmd, args...)
+	} else {
+		reply, err = redis.DoContext(conn, ctx, cmd, args...)
+	}
 	if err != nil && !errors.Is(err, redis.ErrNil) {
 		return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
 	}

@@ -1,0 +1,131 @@
+package benchmarks
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/typed"
+)
+
+type codecCase struct {
+	name  string
+	codec scs.Codec
+}
+
+// benchCodecs: "gob" is scs's GobCodec, the baseline.
+func benchCodecs() []codecCase {
+	return []codecCase{
+		{"gob", scs.GobCodec{}},
+		{"json", codec.JSON()},
+		{"msgpack", codec.Msgpack()},
+	}
+}
+
+type sizeCase struct {
+	name string
+	make func() map[string]any
+}
+
+var sizes = []sizeCase{{"small", smallSession}, {"large", largeSession}}
+
+var deadline = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// materialize turns every decoded value into its Go type, as handlers
+// reading the whole session would; for scs's gob they already are.
+func materialize(values map[string]any) error {
+	if _, err := typed.As[User](KeyUser, values[KeyUser]); err != nil {
+		return err
+	}
+	if _, err := typed.As[int](KeyVisits, values[KeyVisits]); err != nil {
+		return err
+	}
+	if _, err := typed.As[string](KeyFlash, values[KeyFlash]); err != nil {
+		return err
+	}
+	if v, ok := values[KeyCart]; ok {
+		if _, err := typed.As[[]CartItem](KeyCart, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BenchmarkCodec: encoding a session from Go values, decoding it back to
+// Go values (every value), and both, with the encoded size as B/session.
+func BenchmarkCodec(b *testing.B) {
+	for _, c := range benchCodecs() {
+		for _, size := range sizes {
+			values := size.make()
+			blob, err := c.codec.Encode(deadline, values)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("%s/%s/encode", c.name, size.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := c.codec.Encode(deadline, values); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(blob)), "B/session")
+			})
+			b.Run(fmt.Sprintf("%s/%s/decode", c.name, size.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					_, got, err := c.codec.Decode(blob)
+					if err == nil {
+						err = materialize(got)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(blob)), "B/session")
+			})
+			b.Run(fmt.Sprintf("%s/%s/roundtrip", c.name, size.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					enc, err := c.codec.Encode(deadline, values)
+					if err != nil {
+						b.Fatal(err)
+					}
+					_, got, err := c.codec.Decode(enc)
+					if err == nil {
+						err = materialize(got)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(blob)), "B/session")
+			})
+		}
+	}
+}
+
+// BenchmarkReadOneKey: load a large session and read one small key, what
+// most requests do.
+func BenchmarkReadOneKey(b *testing.B) {
+	for _, c := range benchCodecs() {
+		blob, err := c.codec.Encode(deadline, largeSession())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name+"/large", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				_, values, err := c.codec.Decode(blob)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n, err := typed.As[int](KeyVisits, values[KeyVisits]); err != nil || n != 42 {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
+}

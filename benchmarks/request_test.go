@@ -1,0 +1,304 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	scsredisstore "github.com/alexedwards/scs/redisstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/manager"
+	"github.com/sessionkit/sessionkit/store/redisstore"
+	"github.com/sessionkit/sessionkit/typed"
+)
+
+// sessionsPerVariant is how many sessions the parallel request loops share
+// out: one per goroutine, so requests within a session stay sequential.
+const sessionsPerVariant = 64
+
+// parallelism × GOMAXPROCS goroutines issue requests, as a load generator's
+// connections would.
+const parallelism = 8
+
+// floorBlob is what the floor writes: a fixed blob the size of a small
+// msgpack session.
+var floorBlob = make([]byte, 186)
+
+// discardWriter is a ResponseWriter that keeps nothing but its header map,
+// cleared before each request, so every variant pays the same.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+// variant is one way of serving the read and write requests.
+type variant struct {
+	name   string
+	idle   bool // for read-idle
+	seed   func(b *testing.B) []string
+	read   http.Handler
+	write  http.Handler
+	cookie string
+}
+
+func newPool(srv *redistest.Server) *redis.Pool {
+	p := srv.Pool()
+	p.MaxIdle, p.MaxActive = 64, 64
+	return p
+}
+
+// seedThrough runs n requests without a cookie through h, whose handler
+// fills the small session, and returns the session tokens it set.
+func seedThrough(b *testing.B, h http.Handler, cookie string, n int) []string {
+	b.Helper()
+	tokens := make([]string, n)
+	for i := range tokens {
+		w := &discardWriter{h: http.Header{}}
+		req, _ := http.NewRequest("GET", "/seed", nil)
+		h.ServeHTTP(w, req)
+		for _, c := range (&http.Response{Header: w.h}).Cookies() {
+			if c.Name == cookie {
+				tokens[i] = c.Value
+			}
+		}
+		if tokens[i] == "" {
+			b.Fatalf("seeding set no %s cookie", cookie)
+		}
+	}
+	return tokens
+}
+
+func floorVariant(pool *redis.Pool) variant {
+	read := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := r.Cookie("session")
+		conn, err := pool.GetContext(r.Context())
+		if err != nil {
+			panic(err)
+		}
+		defer conn.Close()
+		if _, err := redis.Bytes(redis.DoContext(conn, r.Context(), "GET", "floor:"+c.Value)); err != nil {
+			panic(err)
+		}
+		fmt.Fprint(w, "ok")
+	})
+	write := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := r.Cookie("session")
+		conn, err := pool.GetContext(r.Context())
+		if err != nil {
+			panic(err)
+		}
+		defer conn.Close()
+		key := "floor:" + c.Value
+		if _, err := redis.Bytes(redis.DoContext(conn, r.Context(), "GET", key)); err != nil {
+			panic(err)
+		}
+		if _, err := redis.DoContext(conn, r.Context(), "SET", key, floorBlob, "PX", int64(time.Hour/time.Millisecond)); err != nil {
+			panic(err)
+		}
+		fmt.Fprint(w, "ok")
+	})
+	return variant{
+		name: "floor", read: read, write: write, cookie: "session",
+		seed: func(b *testing.B) []string {
+			conn := pool.Get()
+			defer conn.Close()
+			tokens := make([]string, sessionsPerVariant)
+			for i := range tokens {
+				tokens[i] = fmt.Sprintf("tok%03d", i)
+				if _, err := conn.Do("SET", "floor:"+tokens[i], floorBlob, "PX", int64(time.Hour/time.Millisecond)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			return tokens
+		},
+	}
+}
+
+func scsVariant(pool *redis.Pool, idle bool) variant {
+	sm := scs.New() // scs defaults: gob codec
+	sm.Store = scsredisstore.New(pool)
+	if idle {
+		sm.IdleTimeout = 30 * time.Minute
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/seed", func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range smallSession() {
+			sm.Put(r.Context(), k, v)
+		}
+	})
+	mux.HandleFunc("/read", func(w http.ResponseWriter, r *http.Request) {
+		u, ok := sm.Get(r.Context(), KeyUser).(User)
+		if !ok {
+			panic("no user")
+		}
+		fmt.Fprint(w, u.Name)
+	})
+	mux.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
+		sm.Put(r.Context(), KeyVisits, sm.GetInt(r.Context(), KeyVisits)+1)
+		fmt.Fprint(w, "ok")
+	})
+	h := sm.LoadAndSave(mux)
+	return variant{name: "scs-gob-redisstore", read: h, write: h, cookie: "session",
+		seed: func(b *testing.B) []string { return seedThrough(b, h, "session", sessionsPerVariant) }}
+}
+
+func sessionkitVariant(name string, c codec.Codec, pool *redis.Pool, idle bool) variant {
+	cfg := manager.Config{Store: redisstore.New(pool), Codec: c}
+	if idle {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	m := manager.New(cfg)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/seed", func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range smallSession() {
+			if err := m.Put(r.Context(), k, v); err != nil {
+				panic(err)
+			}
+		}
+	})
+	mux.HandleFunc("/read", func(w http.ResponseWriter, r *http.Request) {
+		u, err := typed.Get[User](r.Context(), KeyUser)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprint(w, u.Name)
+	})
+	mux.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
+		n, err := typed.Get[int](r.Context(), KeyVisits)
+		if err == nil {
+			err = typed.Put(r.Context(), KeyVisits, n+1)
+		}
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprint(w, "ok")
+	})
+	h := m.LoadAndSave(mux)
+	return variant{name: name, read: h, write: h, cookie: m.CookieName(),
+		seed: func(b *testing.B) []string { return seedThrough(b, h, m.CookieName(), sessionsPerVariant) }}
+}
+
+// allVariants builds the four variants for op on pool.
+func allVariants(pool *redis.Pool, op string) []variant {
+	idle := op == "read-idle"
+	return []variant{
+		floorVariant(pool),
+		scsVariant(pool, idle),
+		sessionkitVariant("sessionkit-json", codec.JSON(), pool, idle),
+		sessionkitVariant("sessionkit-msgpack", codec.Msgpack(), pool, idle),
+	}
+}
+
+var ops = []string{"read", "write", "read-idle"}
+
+// handlerFor returns the path and handler serving op.
+func (v variant) handlerFor(op string) (string, http.Handler) {
+	if op == "write" {
+		return "/write", v.write
+	}
+	return "/read", v.read
+}
+
+// redisCmdsPerOp reports the Redis commands per operation that srv counted
+// since before (one INFO, the snapshot itself, is subtracted).
+func redisCmdsPerOp(b *testing.B, srv *redistest.Server, before map[string]int64) {
+	var cmds int64
+	for k, n := range srv.CommandStats() {
+		cmds += n - before[k]
+	}
+	b.ReportMetric(float64(cmds-1)/float64(b.N), "redis-cmds/op")
+}
+
+// BenchmarkRequest serves whole HTTP requests end to end — a net/http
+// server and keep-alive clients on loopback, as a load generator would
+// drive it — through each variant against a private redis-server. Parallel
+// clients each own one session. redis-cmds/op is counted from INFO
+// commandstats.
+func BenchmarkRequest(b *testing.B) {
+	srv := redistest.Start(b, redistest.Options{})
+	pool := newPool(srv)
+	for _, op := range ops {
+		for _, v := range allVariants(pool, op) {
+			tokens := v.seed(b)
+			path, h := v.handlerFor(op)
+			ts := httptest.NewServer(h)
+			transport := &http.Transport{MaxIdleConnsPerHost: 256}
+			b.Run(v.name+"/"+op, func(b *testing.B) {
+				var next atomic.Int64
+				b.ReportAllocs()
+				b.SetParallelism(parallelism)
+				before := srv.CommandStats()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					client := &http.Client{Transport: transport}
+					tok := tokens[int(next.Add(1)-1)%len(tokens)]
+					for pb.Next() {
+						req, _ := http.NewRequest("GET", ts.URL+path, nil)
+						req.Header.Set("Cookie", v.cookie+"="+tok)
+						resp, err := client.Do(req)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						_, _ = io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK {
+							b.Errorf("status %d", resp.StatusCode)
+							return
+						}
+					}
+				})
+				b.StopTimer()
+				redisCmdsPerOp(b, srv, before)
+			})
+			transport.CloseIdleConnections()
+			ts.Close()
+		}
+	}
+}
+
+// BenchmarkHandler calls each variant's handler directly, in process, from
+// parallel goroutines: the library's own cost without HTTP's, so the gaps
+// between variants look larger here than end to end.
+func BenchmarkHandler(b *testing.B) {
+	srv := redistest.Start(b, redistest.Options{})
+	pool := newPool(srv)
+	for _, op := range ops {
+		for _, v := range allVariants(pool, op) {
+			tokens := v.seed(b)
+			path, h := v.handlerFor(op)
+			b.Run(v.name+"/"+op, func(b *testing.B) {
+				var next atomic.Int64
+				b.ReportAllocs()
+				b.SetParallelism(parallelism)
+				before := srv.CommandStats()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					tok := tokens[int(next.Add(1)-1)%len(tokens)]
+					// Cancellable, like a net/http server's request context.
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+					req, _ := http.NewRequestWithContext(ctx, "GET", path, nil)
+					req.Header.Set("Cookie", v.cookie+"="+tok)
+					w := &discardWriter{h: http.Header{}}
+					for pb.Next() {
+						clear(w.h)
+						h.ServeHTTP(w, req)
+					}
+				})
+				b.StopTimer()
+				redisCmdsPerOp(b, srv, before)
+			})
+		}
+	}
+}
