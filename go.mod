@@ -1,3 +1,5 @@
+// The Heroku Go buildpack builds the demo from this file as it is:
+// +heroku install ./cmd/sessiondemo
 module github.com/sessionkit/sessionkit
 
 go 1.23
@@ -9,4 +11,8 @@ require (
 	github.com/vmihailenco/msgpack/v5 v5.4.1
 )
 
-require github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
+require (
+	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
+	go.etcd.io/bbolt v1.4.3 // indirect
+	golang.org/x/sys v0.29.0 // indirect
+)
