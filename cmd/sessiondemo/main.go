@@ -1,74 +1,145 @@
-// Command sessiondemo is a small web app whose sessions are typed values:
-// a signed-in User and a visit counter.
+// Command sessiondemo is the story sessionkit starts from, done right: a
+// small web app whose sign-in survives restarts and deploys. Sessions live
+// in Redis when the environment names one (REDIS_URL, REDIS_TLS_URL,
+// REDISTOGO_URL, ... — see herokuurl.FromEnv), otherwise in an embedded
+// file, so `go run ./cmd/sessiondemo` works with no setup.
+//
+// Configuration (flags override the environment):
+//
+//	-addr  / PORT           listen address (default :8080)
+//	-store-file / SESSION_FILE   the embedded store's file (default in the user cache dir)
+//	-codec / SESSION_CODEC  msgpack (default), json or gob
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
-	"html/template"
-	"log"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
 
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/manager"
-	"github.com/sessionkit/sessionkit/typed"
+	"github.com/sessionkit/sessionkit/store/boltstore"
+	"github.com/sessionkit/sessionkit/store/redisstore"
 )
-
-// User is kept in the session as a struct.
-type User struct {
-	Name string
-}
-
-var (
-	currentUser = typed.NewKey[User]("user")
-	visits      = typed.NewKey[int]("visits")
-)
-
-var page = template.Must(template.New("page").Parse(`<!doctype html>
-<title>sessiondemo</title>
-<h1>{{if .User}}Hello, {{.User.Name}}!{{else}}Hello, stranger.{{end}}</h1>
-<p>Visits in this session: {{.Visits}}</p>
-<form method="post" action="/signin"><input name="name" placeholder="your name" required> <button>Sign in</button></form>
-`))
 
 func main() {
-	m := manager.New(manager.Config{})
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		n, err := visits.GetOr(ctx, 0)
-		if err == nil {
-			err = visits.Put(ctx, n+1)
-		}
-		var user *User
-		u, uerr := currentUser.Get(ctx)
-		switch {
-		case uerr == nil:
-			user = &u
-		case !errors.Is(uerr, typed.ErrNotFound):
-			err = errors.Join(err, uerr)
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		_ = page.Execute(w, map[string]any{"User": user, "Visits": n + 1})
-	})
-	mux.HandleFunc("POST /signin", func(w http.ResponseWriter, r *http.Request) {
-		if err := m.SessionManager().RenewToken(r.Context()); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		if err := currentUser.Put(r.Context(), User{Name: r.FormValue("name")}); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		http.Redirect(w, r, "/", http.StatusSeeOther)
-	})
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "sessiondemo:", err)
+		os.Exit(1)
 	}
-	fmt.Printf("sessiondemo: listening on http://localhost:%s/ (sessions in memory)\n", port)
-	log.Fatal(http.ListenAndServe(":"+port, m.LoadAndSave(mux)))
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func defaultStoreFile() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "sessionkit", "sessiondemo.db")
+}
+
+func run() error {
+	addr := flag.String("addr", ":"+env("PORT", "8080"), "listen address")
+	storeFile := flag.String("store-file", env("SESSION_FILE", defaultStoreFile()), "embedded session store file (used when no Redis URL is set)")
+	codecName := flag.String("codec", env("SESSION_CODEC", "msgpack"), "session codec: msgpack, json or gob")
+	flag.Parse()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	c, err := codec.ByName(*codecName)
+	if err != nil {
+		return err
+	}
+	st, where, closeStore, err := openStore(*storeFile)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	m := manager.New(manager.Config{
+		Store:       st,
+		Codec:       c,
+		Lifetime:    7 * 24 * time.Hour,
+		IdleTimeout: 24 * time.Hour,
+		Logger:      logger,
+		// Heroku serves apps over HTTPS; elsewhere the demo runs on plain http://localhost.
+		Cookie: manager.CookieConfig{Name: "sessiondemo", Secure: os.Getenv("DYNO") != ""},
+	})
+	app := newApp(m, fmt.Sprintf("%s, codec %s", where, c.Name()))
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: app.routes(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("sessiondemo: listening on http://localhost:%d/ — sessions in %s, codec %s\n",
+		ln.Addr().(*net.TCPAddr).Port, where, c.Name())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// Let in-flight requests finish, and commit their sessions, before the
+	// store closes.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Println("sessiondemo: stopped")
+	return nil
+}
+
+// openStore picks Redis when the environment names one, else the embedded
+// file. where describes the choice for people, with no password in it.
+func openStore(file string) (st scs.Store, where string, closeFn func(), err error) {
+	cfg, err := herokuurl.FromEnv()
+	switch {
+	case errors.Is(err, herokuurl.ErrNoRedisURL):
+		bs, err := boltstore.Open(file, boltstore.WithOpenTimeout(3*time.Second))
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("%w (is another sessiondemo using it? pass -store-file)", err)
+		}
+		return bs, "embedded file " + bs.Path(), func() { _ = bs.Close() }, nil
+	case err != nil:
+		return nil, "", nil, err
+	}
+	pool := cfg.Pool()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pool.GetContext(ctx)
+	if err == nil {
+		_, err = conn.Do("PING")
+		conn.Close()
+	}
+	if err != nil {
+		pool.Close()
+		return nil, "", nil, fmt.Errorf("the Redis from %s (%s) does not answer: %w", cfg.Source, cfg, err)
+	}
+	for _, note := range cfg.Notes {
+		fmt.Println("sessiondemo:", note)
+	}
+	return redisstore.New(pool), fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), func() { _ = pool.Close() }, nil
 }
