@@ -4,10 +4,11 @@
 GO ?= go
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test deps vet lint test-core test-examples bench demo fuzz
+.PHONY: test deps vet lint test-core test-examples test-e2e bench demo fuzz
 
-## test: everything CI checks: deps, vet, race-enabled tests of both modules
-test: deps vet test-core test-examples
+## test: everything CI checks: deps, vet, race-enabled tests of all three
+## modules (core, examples, e2e browser test)
+test: deps vet test-core test-examples test-e2e
 
 deps:
 	@bash scripts/ensure-deps
@@ -22,10 +23,21 @@ test-core:
 test-examples:
 	cd examples && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
+test-e2e:
+	cd e2e && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
 ## lint: staticcheck, pinned
 lint:
 	$(GO) run $(STATICCHECK) ./...
 	cd examples && $(GO) run $(STATICCHECK) ./...
+	cd e2e && $(GO) run $(STATICCHECK) ./...
+
+## fuzz: each fuzz target for FUZZTIME (default 1m)
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test ./codec -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./manager -run '^$$' -fuzz FuzzToken -fuzztime $(FUZZTIME)
+	$(GO) test ./herokuurl -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
 ## bench: the hot-path benchmarks on a private redis-server; writes
 ## docs/benchmarks.md and its chart from this run
