@@ -67,24 +67,43 @@ var (
 	_ store.Toucher              = (*Store)(nil)
 )
 
-func (s *Store) do(ctx context.Context, cmd string, args ...any) (any, error) {
-	conn, err := s.pool.GetContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
+// do runs one command on a pooled connection. A pooled connection can be
+// dead without the pool knowing (Redis restarted since it was last used):
+// a command that fails on the network, rather than with a Redis error, is
+// retried once on a fresh connection, except SET NX, whose first attempt
+// may have succeeded unseen.
+func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err error) {
+	for attempt := 0; ; attempt++ {
+		conn, err := s.pool.GetContext(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
+		}
+		if ctx.Done() == nil {
+			// A context that can never be cancelled: redigo's DoContext
+			// would spend a goroutine per command watching it for nothing.
+			reply, err = conn.Do(cmd, args...)
+		} else {
+			reply, err = redis.DoContext(conn, ctx, cmd, args...)
+		}
+		conn.Close()
+		if err == nil || errors.Is(err, redis.ErrNil) {
+			return reply, err
+		}
+		if attempt > 0 || !retryable(ctx, err, cmd, args) {
+			return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
+		}
 	}
-	defer conn.Close()
-	var reply any
-	if ctx.Done() == nil {
-		// A context that can never be cancelled: redigo's DoContext would
-		// spend a goroutine per command watching it for nothing.
-		reply, err = conn.Do(cmd, args...)
-	} else {
-		reply, err = redis.DoContext(conn, ctx, cmd, args...)
+}
+
+func retryable(ctx context.Context, err error, cmd string, args []any) bool {
+	var re redis.Error
+	if errors.As(err, &re) || ctx.Err() != nil {
+		return false
 	}
-	if err != nil && !errors.Is(err, redis.ErrNil) {
-		return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
+	if cmd == "SET" && len(args) > 0 && args[len(args)-1] == "NX" {
+		return false
 	}
-	return reply, err
+	return true
 }
 
 // Find returns the session stored under token. One GET.
