@@ -20,6 +20,7 @@ import (
 	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/boltstore"
@@ -272,5 +273,72 @@ func TestIterateDestroyLogsOutEverywhere(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSecretsNeverLogged walks every failure path — hostile cookies, an
+// undecodable session, an oversize commit, Redis going away — with a
+// password-protected Redis, captures every slog record from debug level
+// up, and searches them for the password and for every token.
+func TestSecretsNeverLogged(t *testing.T) {
+	const password = "Secret-Redis-pw-4711"
+	rs := redistest.Start(t, redistest.Options{Password: password})
+	cfg, err := herokuurl.Parse(rs.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := cfg.Pool()
+	defer pool.Close()
+	var logs logBuffer
+	m := manager.New(manager.Config{Store: redisstore.New(pool), Logger: logs.logger(), MaxSize: 512})
+	mux := http.NewServeMux()
+	mux.Handle("/", counterApp(m))
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < 5; i++ {
+			_ = typed.Put(r.Context(), fmt.Sprint("k", i), strings.Repeat("z", 200))
+		}
+	})
+	srv := httptest.NewServer(m.LoadAndSave(mux))
+	defer srv.Close()
+
+	var tokens []string
+	for i := 0; i < 3; i++ {
+		_, _, tok := get(t, srv.URL+"/write", "")
+		tokens = append(tokens, tok)
+	}
+	// Hostile cookies built from real tokens.
+	for _, c := range []string{tokens[0] + "x", tokens[0][:42] + "!", tokens[0] + "; session=" + tokens[1]} {
+		get(t, srv.URL+"/read", c)
+	}
+	// An undecodable session.
+	rs.Do("SET", storeKey(tokens[1]), "garbage")
+	_, _, fresh := get(t, srv.URL+"/write", tokens[1])
+	tokens = append(tokens, fresh)
+	// An oversize commit.
+	get(t, srv.URL+"/big", tokens[2])
+	// Redis going away.
+	rs.Kill()
+	for _, tok := range tokens {
+		if status, _, _ := get(t, srv.URL+"/write", tok); status != http.StatusServiceUnavailable {
+			t.Errorf("with Redis down: %d, want 503", status)
+		}
+	}
+
+	out := logs.String()
+	for _, want := range []string{"ignored malformed session cookie", "several session cookies", "discarded undecodable session", "too large", "status=503"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no log record for %q: the failure path was not exercised", want)
+		}
+	}
+	if strings.Contains(out, password) {
+		t.Error("the log contains the Redis password")
+	}
+	for _, tok := range tokens {
+		if tok != "" && strings.Contains(out, tok) {
+			t.Error("the log contains a raw session token")
+		}
+		if tok != "" && strings.Contains(out, tok[:20]) {
+			t.Error("the log contains part of a raw session token")
+		}
 	}
 }
