@@ -57,6 +57,10 @@ func putBuffer(b *bytes.Buffer) {
 func msgpackEncode(w *bytes.Buffer, v any) error {
 	enc := msgpack.GetEncoder()
 	enc.Reset(w)
+	// Integers in as few bytes as their value needs (msgpack v5 writes
+	// every int64 as nine bytes otherwise): smaller sessions, fewer bytes
+	// to check and decode. Decoding into any integer type reads any width.
+	enc.UseCompactInts(true)
 	err := enc.Encode(v)
 	msgpack.PutEncoder(enc)
 	return err
