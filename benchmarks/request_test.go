@@ -44,7 +44,6 @@ func (w *discardWriter) WriteHeader(int)             {}
 // variant is one way of serving the read and write requests.
 type variant struct {
 	name   string
-	idle   bool // for read-idle
 	seed   func(b *testing.B) []string
 	read   http.Handler
 	write  http.Handler
