@@ -16,6 +16,7 @@ import (
 
 	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/internal/webtest"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/redisstore"
 )
@@ -42,8 +43,8 @@ func TestRedisOutage(t *testing.T) {
 	}
 	pool := cfg.Pool(func(p *redis.Pool) { p.MaxActive = 16 })
 	defer pool.Close()
-	var logs logBuffer
-	m := manager.New(manager.Config{Store: redisstore.New(pool), Logger: logs.logger()})
+	var logs webtest.SyncBuffer
+	m := manager.New(manager.Config{Store: redisstore.New(pool), Logger: logs.Logger()})
 	srv := httptest.NewServer(outageApp(m))
 	defer srv.Close()
 

@@ -7,12 +7,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,33 +20,12 @@ import (
 	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/internal/webtest"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/boltstore"
 	"github.com/sessionkit/sessionkit/store/redisstore"
 	"github.com/sessionkit/sessionkit/typed"
 )
-
-// logBuffer collects every slog record, at every level, for inspection.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
 
 // get sends a GET with an explicit session cookie (no jar) and returns the
 // status, the body and the new session token if one was set.
@@ -168,8 +145,8 @@ func TestUndecodableStoredData(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			rs := redistest.Start(t, redistest.Options{})
-			var logs logBuffer
-			m := manager.New(manager.Config{Store: redisstore.New(rs.Pool()), Logger: logs.logger()})
+			var logs webtest.SyncBuffer
+			m := manager.New(manager.Config{Store: redisstore.New(rs.Pool()), Logger: logs.Logger()})
 			srv := httptest.NewServer(counterApp(m))
 			defer srv.Close()
 
@@ -203,8 +180,8 @@ func TestUndecodableStoredData(t *testing.T) {
 // ErrTooLarge and nothing partial is written.
 func TestOversize(t *testing.T) {
 	rs := redistest.Start(t, redistest.Options{})
-	var logs logBuffer
-	m := manager.New(manager.Config{Store: redisstore.New(rs.Pool()), MaxSize: 1024, Logger: logs.logger()})
+	var logs webtest.SyncBuffer
+	m := manager.New(manager.Config{Store: redisstore.New(rs.Pool()), MaxSize: 1024, Logger: logs.Logger()})
 	var putErr error
 	mux := http.NewServeMux()
 	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) { _ = typed.Put(r.Context(), "a", "ok") })
@@ -289,8 +266,8 @@ func TestSecretsNeverLogged(t *testing.T) {
 	}
 	pool := cfg.Pool()
 	defer pool.Close()
-	var logs logBuffer
-	m := manager.New(manager.Config{Store: redisstore.New(pool), Logger: logs.logger(), MaxSize: 512})
+	var logs webtest.SyncBuffer
+	m := manager.New(manager.Config{Store: redisstore.New(pool), Logger: logs.Logger(), MaxSize: 512})
 	mux := http.NewServeMux()
 	mux.Handle("/", counterApp(m))
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {

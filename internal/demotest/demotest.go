@@ -3,7 +3,6 @@
 package demotest
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/internal/webtest"
 )
 
 // Build compiles cmd/sessiondemo into a temporary directory and returns the
@@ -45,26 +45,7 @@ type Demo struct {
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
-	out *lockedBuffer
-}
-
-// lockedBuffer collects the process's output; exec copies into it from its
-// own goroutine while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	out *webtest.SyncBuffer
 }
 
 // Start runs bin on a free loopback port with env added to a clean
@@ -91,7 +72,7 @@ func (d *Demo) start() {
 	d.tb.Helper()
 	cmd := exec.Command(d.bin)
 	cmd.Env = d.env
-	out := &lockedBuffer{}
+	out := &webtest.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		d.tb.Fatalf("demotest: starting sessiondemo: %v", err)

@@ -1,5 +1,6 @@
-// Package webtest has the small HTTP helpers the tests share: a client with
-// a cookie jar, as a browser would have, and one-line GET/POST calls.
+// Package webtest has the small helpers the tests share: an HTTP client
+// with a cookie jar, as a browser would have, one-line GET/POST calls, and
+// a goroutine-safe buffer for captured logs and process output.
 package webtest
 
 import (
