@@ -144,7 +144,7 @@ func TestRedisOutage(t *testing.T) {
 	if recovered < 0 || recovered > time.Second {
 		t.Errorf("service recovered %v after redis-server came back, want ≤ 1s", recovered)
 	}
-	t.Logf("recovered %v after restart; during the outage %d session requests got 503, %d got 200; goroutines peaked at %d (%d before)",
+	t.Logf("recovered %v after restart; between kill and restart %d session requests got 503, %d got 200 (finishing after the restart); goroutines peaked at %d (%d before)",
 		recovered, down503.Load(), downOK.Load(), maxGoroutines.Load(), baseGoroutines)
 	if down503.Load() == 0 {
 		t.Error("no request saw the outage: the test did not test it")
@@ -152,7 +152,10 @@ func TestRedisOutage(t *testing.T) {
 	for _, u := range unexpected {
 		t.Error("unexpected:", u)
 	}
-	if max := maxGoroutines.Load(); max > int64(baseGoroutines)+4*sessions+50 {
+	// Each client has one request in flight, worth a handful of goroutines
+	// (client, transport, server connection, redigo's context watcher); a
+	// pile-up would be requests stuck waiting, thousands of them.
+	if max := maxGoroutines.Load(); max > int64(baseGoroutines)+8*sessions+50 {
 		t.Errorf("goroutines piled up: peaked at %d, %d before the load", max, baseGoroutines)
 	}
 	// Every session committed before (and after) the kill is readable, with

@@ -70,11 +70,15 @@ var (
 // do runs one command on a pooled connection. A pooled connection can be
 // dead without the pool knowing (Redis restarted since it was last used):
 // a command that fails on the network, rather than with a Redis error, is
-// retried once on a fresh connection, except SET NX, whose first attempt
-// may have succeeded unseen.
+// retried once on a newly dialled connection, except SET NX, whose first
+// attempt may have succeeded unseen.
 func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err error) {
 	for attempt := 0; ; attempt++ {
-		conn, err := s.pool.GetContext(ctx)
+		get := s.pool.GetContext
+		if attempt > 0 {
+			get = s.freshConn // the pool's other idle connections may be dead too
+		}
+		conn, err := get(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
 		}
@@ -93,6 +97,18 @@ func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err
 			return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
 		}
 	}
+}
+
+// freshConn dials a connection outside the pool, with the pool's own dial
+// function, for a retry. It is closed after use.
+func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
+	switch {
+	case s.pool.DialContext != nil:
+		return s.pool.DialContext(ctx)
+	case s.pool.Dial != nil:
+		return s.pool.Dial()
+	}
+	return s.pool.GetContext(ctx)
 }
 
 func retryable(ctx context.Context, err error, cmd string, args []any) bool {

@@ -161,3 +161,38 @@ func TestCancelledContextStopsWaiting(t *testing.T) {
 		t.Fatalf("Find waited %v after its context ended", waited)
 	}
 }
+
+// TestRedisRestartDeadPooledConnections: after redis-server restarts, the
+// pool's idle connections are all dead; the first operation still succeeds
+// (one retry on a newly dialled connection), and so does every one after.
+func TestRedisRestartDeadPooledConnections(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{AppendOnly: true})
+	pool := srv.Pool()
+	s := redisstore.New(pool)
+	ctx := context.Background()
+	if err := s.CommitCtx(ctx, "tok", []byte("v"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// Fill the pool with idle connections.
+	var conns []redis.Conn
+	for i := 0; i < 8; i++ {
+		c := pool.Get()
+		if _, err := c.Do("PING"); err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if n := pool.IdleCount(); n < 8 {
+		t.Fatalf("%d idle connections, want 8", n)
+	}
+	srv.Restart()
+	for i := 0; i < 10; i++ {
+		b, found, err := s.FindCtx(ctx, "tok")
+		if err != nil || !found || string(b) != "v" {
+			t.Fatalf("find %d after the restart: %q %v %v", i, b, found, err)
+		}
+	}
+}
