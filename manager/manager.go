@@ -48,6 +48,9 @@ type Config struct {
 	Cookie CookieConfig
 	// StoreRawTokens stores sessions under the raw token instead of its
 	// sha256 hash. Default false: a dump of the store reveals no live token.
+	// The hash is scs's HashTokenInStore scheme, so a store written by scs
+	// with HashTokenInStore is read as is; set StoreRawTokens only to take
+	// over a store scs wrote without it.
 	StoreRawTokens bool
 	// MaxSize limits a session's encoded size in bytes; Put and commit fail
 	// with ErrTooLarge beyond it. Default 1 MiB; negative means no limit.

@@ -2,6 +2,7 @@ package typed_test
 
 import (
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/alexedwards/scs/v2"
 
 	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/internal/webtest"
@@ -273,5 +276,42 @@ func TestLazyDecode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestForeignCodec: with a codec from outside package codec (here scs's own
+// GobCodec), typed still works by type assertion, and Put still reports a
+// value the codec cannot encode.
+func TestForeignCodec(t *testing.T) {
+	type unregistered struct{ X int }
+	gob.Register(User{})
+	m := manager.New(manager.Config{Codec: scs.GobCodec{}})
+	var putErr error
+	srv, client := serve(t, m,
+		func(ctx context.Context) error {
+			putErr = typed.Put(ctx, "stranger", unregistered{1}) // gob needs Register for interface values
+			return typed.Put(ctx, "user", User{ID: 3, Name: "Cy"})
+		},
+		func(ctx context.Context) error {
+			u, err := typed.Get[User](ctx, "user")
+			if err != nil || u.Name != "Cy" {
+				return fmt.Errorf("Get[User] = %v, %v", u, err)
+			}
+			if _, err := typed.Get[string](ctx, "user"); !errors.Is(err, typed.ErrType) {
+				return fmt.Errorf("Get[string] of a User: %v", err)
+			}
+			if typed.Exists(ctx, "stranger") {
+				return errors.New("an unencodable value was stored")
+			}
+			return nil
+		})
+	if r := webtest.Get(t, client, srv.URL+"/put"); r.Body != "ok" {
+		t.Fatalf("put: %s", r.Body)
+	}
+	if putErr == nil {
+		t.Error("Put of an unregistered type under scs's gob: no error")
+	}
+	if r := webtest.Get(t, client, srv.URL+"/read"); r.Body != "ok" {
+		t.Fatalf("read: %s", r.Body)
 	}
 }
