@@ -100,17 +100,20 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 			expiry = idle
 		}
 	}
-	key := a.key(ctx, token)
+	var key string
 	mode := store.Upsert
 	st := stateFrom(ctx)
 	if st != nil && !st.iterating {
 		st.mu.Lock()
 		if st.loadedTok != "" && st.loadedTok == token {
-			mode = store.Update
+			mode, key = store.Update, st.loadedKey // hashed once, at load
 		} else {
 			mode = store.Create
 		}
 		st.mu.Unlock()
+	}
+	if key == "" {
+		key = a.key(ctx, token)
 	}
 	switch {
 	case a.cond != nil:
