@@ -69,11 +69,13 @@ func msgpackEncode(w *bytes.Buffer, v any) error {
 type msgpackReader struct {
 	rd  bytes.Reader
 	dec *msgpack.Decoder
+	pd  planDecoder
 }
 
 var msgpackReaders = sync.Pool{New: func() any {
 	r := new(msgpackReader)
 	r.dec = msgpack.NewDecoder(&r.rd)
+	r.pd.d, r.pd.rd = r.dec, &r.rd
 	return r
 }}
 
@@ -84,7 +86,14 @@ func msgpackDecode(data []byte, ptr any) error {
 	r := msgpackReaders.Get().(*msgpackReader)
 	r.rd.Reset(data)
 	r.dec.Reset(&r.rd) // a *bytes.Reader is a ByteScanner: no bufio allocation
-	err := r.dec.Decode(ptr)
+	var err error
+	if pv := reflect.ValueOf(ptr); pv.Kind() == reflect.Pointer && !pv.IsNil() && planFor(pv.Type().Elem()) != nil {
+		r.pd.data = data
+		err = r.pd.decode(planFor(pv.Type().Elem()), pv.Elem())
+		r.pd.data = nil
+	} else {
+		err = r.dec.Decode(ptr)
+	}
 	r.rd.Reset(nil)
 	msgpackReaders.Put(r)
 	return err
