@@ -87,9 +87,14 @@ func msgpackDecode(data []byte, ptr any) error {
 	r.rd.Reset(data)
 	r.dec.Reset(&r.rd) // a *bytes.Reader is a ByteScanner: no bufio allocation
 	var err error
-	if pv := reflect.ValueOf(ptr); pv.Kind() == reflect.Pointer && !pv.IsNil() && planFor(pv.Type().Elem()) != nil {
+	var plan *decodePlan
+	pv := reflect.ValueOf(ptr)
+	if pv.Kind() == reflect.Pointer && !pv.IsNil() {
+		plan = planFor(pv.Type().Elem())
+	}
+	if plan != nil {
 		r.pd.data = data
-		err = r.pd.decode(planFor(pv.Type().Elem()), pv.Elem())
+		err = r.pd.decode(plan, pv.Elem())
 		r.pd.data = nil
 	} else {
 		err = r.dec.Decode(ptr)

@@ -235,12 +235,13 @@ func (pd *planDecoder) decodeSlice(p *decodePlan, v reflect.Value) error {
 		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
 		return nil
 	}
-	if v.Cap() >= n {
+	switch {
+	case v.Cap() >= n:
 		v.Set(v.Slice(0, n))
-	} else if v.Len() < v.Cap() {
+	case v.Cap() == 0: // the usual case: one allocation, n bounded by checkMsgpack
+		v.Set(reflect.MakeSlice(v.Type(), n, n))
+	default: // a field given twice: keep what msgpack keeps
 		v.Set(v.Slice(0, v.Cap()))
-	}
-	if n > v.Len() { // n is bounded by checkMsgpack
 		v.Set(reflect.AppendSlice(v, reflect.MakeSlice(v.Type(), n-v.Len(), n-v.Len())))
 	}
 	for i := 0; i < n; i++ {
