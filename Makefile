@@ -35,7 +35,8 @@ lint:
 ## fuzz: each fuzz target for FUZZTIME (default 1m)
 FUZZTIME ?= 1m
 fuzz:
-	$(GO) test ./codec -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./codec -run '^$$' -fuzz 'FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./codec -run '^$$' -fuzz FuzzPlanMatchesMsgpack -fuzztime $(FUZZTIME)
 	$(GO) test ./manager -run '^$$' -fuzz FuzzToken -fuzztime $(FUZZTIME)
 	$(GO) test ./herokuurl -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
