@@ -57,6 +57,7 @@ type planTree struct {
 }
 
 type planAsArray struct {
+	//lint:ignore U1000 msgpack reads this marker field's tag, not its value
 	_msgpack struct{} `msgpack:",as_array"`
 	A, B     int
 }
