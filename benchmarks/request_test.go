@@ -213,20 +213,21 @@ func redisCmdsPerOp(b *testing.B, srv *redistest.Server, before map[string]int64
 	b.ReportMetric(float64(cmds-1)/float64(b.N), "redis-cmds/op")
 }
 
-// BenchmarkRequest serves whole HTTP requests end to end — a net/http
-// server and keep-alive clients on loopback, as a load generator would
-// drive it — through each variant against a private redis-server. Parallel
-// clients each own one session. redis-cmds/op is counted from INFO
-// commandstats.
-func BenchmarkRequest(b *testing.B) {
+// driver turns one variant's handler for one op into the loop each
+// parallel goroutine runs with its own session token, and a cleanup.
+type driver func(v variant, path string, h http.Handler) (loop func(b *testing.B, pb *testing.PB, token string), cleanup func())
+
+// benchVariants runs a sub-benchmark "variant/op" for every variant and op
+// against one private redis-server: parallel goroutines, each owning one
+// session, drive requests; redis-cmds/op comes from INFO commandstats.
+func benchVariants(b *testing.B, drive driver) {
 	srv := redistest.Start(b, redistest.Options{})
 	pool := newPool(srv)
 	for _, op := range ops {
 		for _, v := range allVariants(pool, op) {
 			tokens := v.seed(b)
 			path, h := v.handlerFor(op)
-			ts := httptest.NewServer(h)
-			transport := &http.Transport{MaxIdleConnsPerHost: 256}
+			loop, cleanup := drive(v, path, h)
 			b.Run(v.name+"/"+op, func(b *testing.B) {
 				var next atomic.Int64
 				b.ReportAllocs()
@@ -234,65 +235,62 @@ func BenchmarkRequest(b *testing.B) {
 				before := srv.CommandStats()
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
-					client := &http.Client{Transport: transport}
-					tok := tokens[int(next.Add(1)-1)%len(tokens)]
-					for pb.Next() {
-						req, _ := http.NewRequest("GET", ts.URL+path, nil)
-						req.Header.Set("Cookie", v.cookie+"="+tok)
-						resp, err := client.Do(req)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						_, _ = io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != http.StatusOK {
-							b.Errorf("status %d", resp.StatusCode)
-							return
-						}
-					}
+					loop(b, pb, tokens[int(next.Add(1)-1)%len(tokens)])
 				})
 				b.StopTimer()
 				redisCmdsPerOp(b, srv, before)
 			})
-			transport.CloseIdleConnections()
-			ts.Close()
+			cleanup()
 		}
 	}
+}
+
+// BenchmarkRequest serves whole HTTP requests end to end — a net/http
+// server and keep-alive clients on loopback, as a load generator would
+// drive it — through each variant against a private redis-server.
+func BenchmarkRequest(b *testing.B) {
+	benchVariants(b, func(v variant, path string, h http.Handler) (func(*testing.B, *testing.PB, string), func()) {
+		ts := httptest.NewServer(h)
+		transport := &http.Transport{MaxIdleConnsPerHost: 256}
+		loop := func(b *testing.B, pb *testing.PB, tok string) {
+			client := &http.Client{Transport: transport}
+			for pb.Next() {
+				req, _ := http.NewRequest("GET", ts.URL+path, nil)
+				req.Header.Set("Cookie", v.cookie+"="+tok)
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Errorf("status %d", resp.StatusCode)
+					return
+				}
+			}
+		}
+		return loop, func() { transport.CloseIdleConnections(); ts.Close() }
+	})
 }
 
 // BenchmarkHandler calls each variant's handler directly, in process, from
 // parallel goroutines: the library's own cost without HTTP's, so the gaps
 // between variants look larger here than end to end.
 func BenchmarkHandler(b *testing.B) {
-	srv := redistest.Start(b, redistest.Options{})
-	pool := newPool(srv)
-	for _, op := range ops {
-		for _, v := range allVariants(pool, op) {
-			tokens := v.seed(b)
-			path, h := v.handlerFor(op)
-			b.Run(v.name+"/"+op, func(b *testing.B) {
-				var next atomic.Int64
-				b.ReportAllocs()
-				b.SetParallelism(parallelism)
-				before := srv.CommandStats()
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					tok := tokens[int(next.Add(1)-1)%len(tokens)]
-					// Cancellable, like a net/http server's request context.
-					ctx, cancel := context.WithCancel(context.Background())
-					defer cancel()
-					req, _ := http.NewRequestWithContext(ctx, "GET", path, nil)
-					req.Header.Set("Cookie", v.cookie+"="+tok)
-					w := &discardWriter{h: http.Header{}}
-					for pb.Next() {
-						clear(w.h)
-						h.ServeHTTP(w, req)
-					}
-				})
-				b.StopTimer()
-				redisCmdsPerOp(b, srv, before)
-			})
+	benchVariants(b, func(v variant, path string, h http.Handler) (func(*testing.B, *testing.PB, string), func()) {
+		loop := func(b *testing.B, pb *testing.PB, tok string) {
+			// Cancellable, like a net/http server's request context.
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", path, nil)
+			req.Header.Set("Cookie", v.cookie+"="+tok)
+			w := &discardWriter{h: http.Header{}}
+			for pb.Next() {
+				clear(w.h)
+				h.ServeHTTP(w, req)
+			}
 		}
-	}
+		return loop, func() {}
+	})
 }
