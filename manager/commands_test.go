@@ -10,39 +10,15 @@ import (
 
 	"github.com/gomodule/redigo/redis"
 
+	"github.com/sessionkit/sessionkit/internal/counterapp"
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/internal/webtest"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/redisstore"
-	"github.com/sessionkit/sessionkit/typed"
 )
 
-// counterApp serves /write (increments a counter), /read (reads it) and
-// /static (never touches the session) behind m.
-func counterApp(m *manager.Manager) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
-		n, err := typed.GetOr(r.Context(), "n", 0)
-		if err == nil {
-			err = typed.Put(r.Context(), "n", n+1)
-		}
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		fmt.Fprint(w, n+1)
-	})
-	mux.HandleFunc("/read", func(w http.ResponseWriter, r *http.Request) {
-		n, err := typed.Get[int](r.Context(), "n")
-		if err != nil {
-			http.Error(w, err.Error(), 404)
-			return
-		}
-		fmt.Fprint(w, n)
-	})
-	mux.HandleFunc("/static", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "static") })
-	return m.LoadAndSave(mux)
-}
+// counterApp is counterapp.Handler behind m.
+func counterApp(m *manager.Manager) http.Handler { return m.LoadAndSave(counterapp.Handler()) }
 
 // TestRedisCommandsPerRequest counts, with INFO commandstats on the test's
 // own redis-server, what each kind of request sends to Redis.
