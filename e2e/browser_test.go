@@ -71,6 +71,12 @@ func TestBrowserSignInSurvivesRestart(t *testing.T) {
 			t.Fatalf("%s: %v\nserver output:\n%s", what, err, demo.Output())
 		}
 	}
+	expect := func(when, sel, want string) {
+		t.Helper()
+		if got := text(sel); got != want {
+			t.Fatalf("%s %s: %q, want %q", sel, when, got, want)
+		}
+	}
 	hasFlash := func() bool {
 		t.Helper()
 		ctx, cancel := step()
@@ -83,41 +89,27 @@ func TestBrowserSignInSurvivesRestart(t *testing.T) {
 	}
 
 	do("waiting for the page", chromedp.WaitVisible(chromedp.CSS("#greeting")))
-	if got := text("#greeting"); got != "Hello, stranger." {
-		t.Fatalf("first greeting %q", got)
-	}
+	expect("at first", "#greeting", "Hello, stranger.")
 	do("signing in",
 		chromedp.SendKeys(chromedp.CSS("#name"), "Ada"),
 		chromedp.Click(chromedp.CSS("#signin")),
 		chromedp.WaitVisible(chromedp.CSS("#signout")))
-	if got := text("#greeting"); got != "Hello, Ada!" {
-		t.Fatalf("greeting after sign-in %q", got)
-	}
-	if got := text("#flash"); got != "Signed in as Ada." {
-		t.Fatalf("flash after sign-in %q", got)
-	}
+	expect("after sign-in", "#greeting", "Hello, Ada!")
+	expect("after sign-in", "#flash", "Signed in as Ada.")
 
 	do("reloading", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#greeting")))
-	if got := text("#greeting"); got != "Hello, Ada!" {
-		t.Fatalf("greeting after reload %q", got)
-	}
+	expect("after reload", "#greeting", "Hello, Ada!")
 	if hasFlash() {
 		t.Error("the flash message showed again after a reload")
 	}
 
 	demo.Restart()
 	do("reloading after the restart", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#greeting")))
-	if got := text("#greeting"); got != "Hello, Ada!" {
-		t.Fatalf("greeting after the server restarted %q", got)
-	}
+	expect("after the server restarted", "#greeting", "Hello, Ada!")
 
 	do("signing out",
 		chromedp.Click(chromedp.CSS("#signout")),
 		chromedp.WaitVisible(chromedp.CSS("#signin")))
-	if got := text("#greeting"); got != "Hello, stranger." {
-		t.Fatalf("greeting after sign-out %q", got)
-	}
-	if got := text("#flash"); got != "Signed out." {
-		t.Fatalf("flash after sign-out %q", got)
-	}
+	expect("after sign-out", "#greeting", "Hello, stranger.")
+	expect("after sign-out", "#flash", "Signed out.")
 }
