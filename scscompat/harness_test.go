@@ -194,6 +194,25 @@ type recorder struct {
 	mu     sync.Mutex
 	failed bool
 	msgs   []string
+	logs   []string // what the case logged, e.g. handler panics
+}
+
+func (r *recorder) Log(args ...any) {
+	r.TB.Helper()
+	r.TB.Log(args...)
+	r.note(fmt.Sprint(args...))
+}
+
+func (r *recorder) Logf(format string, args ...any) {
+	r.TB.Helper()
+	r.TB.Logf(format, args...)
+	r.note(fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) note(msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, msg)
 }
 
 func (r *recorder) fail(msg string) {
@@ -224,15 +243,16 @@ func (r *recorder) Failed() bool {
 	return r.failed
 }
 
-func (r *recorder) result() (bool, []string) {
+func (r *recorder) result() (failed bool, msgs, logs []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.failed, append([]string(nil), r.msgs...)
+	return r.failed, append([]string(nil), r.msgs...), append([]string(nil), r.logs...)
 }
 
 // runRecorded runs fn on its own goroutine (so that Fatal can end it) and
-// turns a panic into a recorded failure.
-func runRecorded(t *testing.T, fn func(testing.TB)) (failed bool, msgs []string) {
+// turns a panic into a recorded failure. It returns the failure messages
+// and, apart, what fn logged.
+func runRecorded(t *testing.T, fn func(testing.TB)) (failed bool, msgs, logs []string) {
 	rec := &recorder{TB: t}
 	done := make(chan struct{})
 	go func() {
@@ -284,7 +304,7 @@ func TestSCS(t *testing.T) {
 					t.Run(name, func(t *testing.T) {
 						t.Parallel()
 						te := &env{target: tg, redis: e.redis}
-						failed, msgs := runRecorded(t, func(tb testing.TB) { c.run(tb, te) })
+						failed, msgs, logs := runRecorded(t, func(tb testing.TB) { c.run(tb, te) })
 						var d *difference
 						if !tg.reference { // plain scs must pass every port
 							d = lookupDifference(name)
@@ -292,7 +312,7 @@ func TestSCS(t *testing.T) {
 						mu.Lock()
 						outcomes = append(outcomes, outcome{name: name, failed: failed, diff: d})
 						mu.Unlock()
-						judge(t, tg, d, failed, msgs)
+						judge(t, tg, d, failed, msgs, logs)
 					})
 				}
 			}
@@ -317,10 +337,13 @@ func casesFor(tg *target) []scsCase {
 	return cases
 }
 
-func judge(t *testing.T, tg *target, d *difference, failed bool, msgs []string) {
+func judge(t *testing.T, tg *target, d *difference, failed bool, msgs, logs []string) {
 	t.Helper()
 	detail := "\n\t" + strings.Join(msgs, "\n\t")
 	switch {
+	case d != nil && failed && !strings.Contains(strings.Join(append(msgs, logs...), "\n"), d.failure):
+		t.Errorf("fails differently from expectedDifferences entry %q (%s; expected a failure containing %q): update the entry%s",
+			d.pattern, d.category, d.failure, detail)
 	case d != nil && !failed:
 		t.Errorf("now passes: remove from expectedDifferences (entry %q: %s)", d.pattern, d.reason)
 	case d != nil:

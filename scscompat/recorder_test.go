@@ -32,7 +32,7 @@ func TestRecorder(t *testing.T) {
 		}, "x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			failed, msgs := runRecorded(t, tc.fn)
+			failed, msgs, _ := runRecorded(t, tc.fn)
 			joined := strings.Join(msgs, "\n")
 			if failed != (tc.want != "") {
 				t.Fatalf("failed = %v, want %v (messages %q)", failed, tc.want != "", joined)
