@@ -28,10 +28,12 @@
 //
 // Every sessionkit case passes, or is listed in expectedDifferences
 // (differences_test.go) with the issue-10 item or the documented,
-// deliberate difference that makes it fail. A listed case still runs every
-// scs assertion, recorded rather than reported; if it passes, the run
-// fails with "now passes: remove from expectedDifferences", and an entry
-// that matches no case fails it too, so the list only shrinks. The counts:
+// deliberate difference that makes it fail, and the failure it shows. A
+// listed case still runs every scs assertion, recorded rather than
+// reported; if it passes, the run fails with "now passes: remove from
+// expectedDifferences"; if it fails some other way, "fails differently";
+// an entry that matches no case fails the run too. So the list only
+// shrinks, and a fix that unmasks another failure says so. The counts:
 //
 //	go test -v -run 'TestSCS$' ./scscompat | grep -A4 'cases,'
 //
