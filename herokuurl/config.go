@@ -35,12 +35,16 @@ type Config struct {
 }
 
 // String is the URL with the password replaced by "xxxxx": safe to log.
+// It is itself a URL: for a Config from Parse, Parse(c.String()) gives
+// back c with Password "xxxxx" (or "" when there was none). Every byte of
+// the username, socket path and IPv6 zone outside the URL's unreserved set
+// is percent-encoded, so no value can pose as a delimiter.
 func (c Config) String() string {
 	var b strings.Builder
 	b.WriteString(c.scheme)
 	b.WriteString("://")
 	if c.Username != "" || c.Password != "" {
-		b.WriteString(url.PathEscape(c.Username))
+		b.WriteString(escape(c.Username, ""))
 		if c.Password != "" {
 			b.WriteString(":xxxxx")
 		}
@@ -48,7 +52,7 @@ func (c Config) String() string {
 	}
 	q := url.Values{}
 	if c.Network == "unix" {
-		b.WriteString(c.Addr)
+		b.WriteString(escape(c.Addr, "/"))
 		if c.DB != 0 {
 			q.Set("db", strconv.Itoa(c.DB))
 		}
@@ -72,5 +76,31 @@ func (c Config) String() string {
 	return b.String()
 }
 
-// hostForURL re-escapes an IPv6 zone; JoinHostPort adds the brackets.
-func hostForURL(h string) string { return strings.ReplaceAll(h, "%", "%25") }
+// hostForURL escapes an IPv6 zone; JoinHostPort adds the brackets. Hosts
+// without a zone are hostnames or addresses that need no escaping.
+func hostForURL(h string) string {
+	addr, zone, ok := strings.Cut(h, "%")
+	if !ok {
+		return h
+	}
+	return addr + "%25" + escape(zone, "")
+}
+
+// escape percent-encodes every byte of s except RFC 3986's unreserved
+// characters and those in keep; Parse decodes it with url.PathUnescape.
+func escape(s, keep string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
+			ch == '-' || ch == '.' || ch == '_' || ch == '~' || strings.IndexByte(keep, ch) >= 0 {
+			b.WriteByte(ch)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[ch>>4])
+		b.WriteByte(hex[ch&15])
+	}
+	return b.String()
+}
