@@ -20,8 +20,9 @@ const DefaultPort = 6379
 // Rules: schemes are case-insensitive and TLS is exactly rediss and valkeys;
 // an empty host is localhost and an empty port 6379; IPv6 hosts must be
 // bracketed (a zone is written %25); userinfo is percent-decoded with "+"
-// literal, ":pw" and a lone "pw@" are a password, "user:" is an error, and
-// the user "default" means none; the database is "", "/", "/N" or ?db=N
+// literal, ":pw" and a lone "pw@" are a password (as in redis-cli; many
+// clients read a lone value as a username instead: see docs/heroku.md),
+// "user:" is an error, and the user "default" means none; the database is "", "/", "/N" or ?db=N
 // (N is 0 or has no leading zero, and fits int32), and path and query
 // must agree. Query keys: db, skip_verify=true|false and
 // ssl_cert_reqs=none|optional|required (TLS URLs only), dial_timeout,
@@ -94,7 +95,14 @@ func (c *Config) parseUserinfo(userinfo string) error {
 	}
 	rawUser, rawPass, hasColon := strings.Cut(userinfo, ":")
 	if !hasColon {
-		// A lone value is a password, as in redis-cli and most clients.
+		// A lone value is read as a password, as redis-cli and Lettuce do;
+		// go-redis, redis-py, node-redis, ioredis and rueidis read it as a
+		// username. Kept because a username alone cannot authenticate
+		// (AUTH needs a password), so read that way the one credential in
+		// the URL would go unused and the connection would run as the
+		// default user without a word; read as a password it is either
+		// accepted or refused with a clear error at the first dial. The
+		// hosted Redis URLs of the Heroku era carried only a password.
 		rawUser, rawPass = "", userinfo
 	}
 	user, err := url.PathUnescape(rawUser)
