@@ -32,6 +32,9 @@ type Config struct {
 	Notes []string
 
 	scheme string
+	// placeholderUser: Username came from a legacy add-on variable and may
+	// be a placeholder; see FromEnv.
+	placeholderUser bool
 }
 
 // String is the URL with the password replaced by "xxxxx": safe to log.

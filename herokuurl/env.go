@@ -15,6 +15,13 @@ var searchOrder = []string{
 	"STACKHERO_REDIS_URL_TLS",
 }
 
+// legacyAddOns are the variables of hosted Redis add-ons that predate
+// Redis 6. Their URLs carry a user part (redis://redistogo:pw@...) that
+// those servers never received, since AUTH then took a password alone.
+var legacyAddOns = map[string]bool{
+	"REDISTOGO_URL": true, "REDISCLOUD_URL": true, "OPENREDIS_URL": true, "REDISGREEN_URL": true, "MYREDIS_URL": true,
+}
+
 var herokuColour = regexp.MustCompile(`^HEROKU_REDIS_([A-Z]+)_(TLS_)?URL$`)
 
 // EnvOption adjusts FromEnv.
@@ -46,6 +53,14 @@ func WithEnviron(vars []string) EnvOption { return func(e *envConfig) { e.enviro
 //
 // Empty variables count as unset; nothing found is ErrNoRedisURL. Then the
 // Heroku quirks apply (see the package documentation and WithHeroku).
+//
+// The user part of a URL from one of the legacy add-on variables is taken
+// as a placeholder: those add-ons ran Redis before 6, which never saw it,
+// and a Redis 6 or later answers "AUTH redistogo pw" with WRONGPASS unless
+// such a user exists. So [Config.Dial] tries the user first and, only for
+// these variables and only after WRONGPASS, the password alone: one extra
+// AUTH per new connection. A user named in any other variable, REDIS_URL
+// included, is never swapped for the default user.
 func FromEnv(opts ...EnvOption) (Config, error) {
 	e := envConfig{}
 	for _, o := range opts {
@@ -69,6 +84,10 @@ func FromEnv(opts ...EnvOption) (Config, error) {
 		return Config{}, fmt.Errorf("herokuurl: %s: %w", name, err)
 	}
 	cfg.Source, cfg.Notes = name, notes
+	if legacyAddOns[name] && cfg.Username != "" {
+		cfg.placeholderUser = true
+		cfg.Notes = append(cfg.Notes, fmt.Sprintf("%s names user %s, a placeholder on add-ons of that era: if the server refuses it, AUTH is retried with the password alone", name, cfg.Username))
+	}
 	heroku := env["DYNO"] != ""
 	if e.heroku != nil {
 		heroku = *e.heroku

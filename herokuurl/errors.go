@@ -12,6 +12,9 @@ var (
 	// ErrAmbiguous: several Heroku Redis add-ons are attached and none is
 	// named by REDIS_PROVIDER.
 	ErrAmbiguous = errors.New("herokuurl: several Redis URLs in the environment")
+	// ErrAuth: the server refused the credentials (AUTH failed). The
+	// server's reply is wrapped too, as a redis.Error.
+	ErrAuth = errors.New("herokuurl: Redis refused the credentials")
 	// ErrInvalidProvider: REDIS_PROVIDER holds something other than a
 	// variable name.
 	ErrInvalidProvider = errors.New("herokuurl: REDIS_PROVIDER must name an environment variable")
