@@ -1,6 +1,7 @@
 package herokuurl
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -81,7 +82,11 @@ func FromEnv(opts ...EnvOption) (Config, error) {
 	}
 	cfg, err := Parse(env[name])
 	if err != nil {
-		return Config{}, fmt.Errorf("herokuurl: %s: %w", name, err)
+		var pe *parseError
+		if errors.As(err, &pe) {
+			pe.source = name
+		}
+		return Config{}, err
 	}
 	cfg.Source, cfg.Notes = name, notes
 	if legacyAddOns[name] && cfg.Username != "" {
