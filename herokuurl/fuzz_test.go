@@ -1,6 +1,7 @@
 package herokuurl_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -29,6 +30,9 @@ func FuzzParse(f *testing.F) {
 		{"redis://us%3Aer:", "pw", "@host"},
 		{"unix://:", "pw", "@/tmp/a%25b%3Fc%23d.sock?db=2"},
 		{"redis://", "", "[fe80::1%25a%5Db%2F]:6380/1?dial_timeout=1.5s"},
+		{"redis://:", "sentinel!pw", "@s1:26379/2?master_name=m&addr=s2:26379&password=m4ster"},
+		{"redis://s1:26379?master_name=m&username=app&password=", "app|pw", "&addr=s3:1"},
+		{"redis://", "", "a:7000?addr=b:7001&addr=[::1]:7002"},
 	} {
 		f.Add(s.prefix, s.pass, s.suffix)
 	}
@@ -40,6 +44,11 @@ func FuzzParse(f *testing.F) {
 			}
 			if c.Password != "" && strings.ContainsAny(c.Password, secretMarks) && strings.Contains(c.String(), c.Password) {
 				t.Fatalf("String() %q shows the password", c.String())
+			}
+			for _, p := range []string{c.Password, c.SentinelPassword} {
+				if p != "" && (strings.Contains(c.String(), ":"+p+"@") || strings.Contains(c.String(), "password="+url.QueryEscape(p))) {
+					t.Fatalf("String() %q shows a password", c.String())
+				}
 			}
 			checkRoundTrip(t, prefix+pass+suffix, c)
 			return

@@ -19,13 +19,16 @@ func checkRoundTrip(t *testing.T, in string, c herokuurl.Config) {
 	if err != nil {
 		t.Fatalf("Parse(%q) = %+v\nString() = %q does not parse back: %v", in, c, s, err)
 	}
-	if (c.Password == "") != (again.Password == "") {
-		t.Fatalf("Parse(%q): password present %v, after String() %q present %v", in, c.Password != "", s, again.Password != "")
-	}
-	if c.Password != "" && again.Password != "xxxxx" {
-		t.Fatalf("String() %q: password reads back as %q, want the redaction", s, again.Password)
+	for _, p := range []struct{ before, after string }{{c.Password, again.Password}, {c.SentinelPassword, again.SentinelPassword}} {
+		if (p.before == "") != (p.after == "") {
+			t.Fatalf("Parse(%q): password present %v, after String() %q present %v", in, p.before != "", s, p.after != "")
+		}
+		if p.before != "" && p.after != "xxxxx" {
+			t.Fatalf("String() %q: password reads back as %q, want the redaction", s, p.after)
+		}
 	}
 	c.Password, again.Password = "", ""
+	c.SentinelPassword, again.SentinelPassword = "", ""
 	if !reflect.DeepEqual(c, again) {
 		t.Fatalf("Parse(%q)\n  = %+v\nString() = %q\n  reparses to %+v", in, c, s, again)
 	}
@@ -91,7 +94,7 @@ func TestStringRoundTripProperty(t *testing.T) {
 		return b.String()
 	}
 	pick := func(xs ...string) string { return xs[r.Intn(len(xs))] }
-	accepted := 0
+	accepted, withSeeds, withSentinels := 0, 0, 0
 	const n = 200000
 	for i := 0; i < n; i++ {
 		var u strings.Builder
@@ -121,7 +124,9 @@ func TestStringRoundTripProperty(t *testing.T) {
 			var q []string
 			for k := r.Intn(4); k > 0; k-- {
 				q = append(q, pick("db=1", "db=3", "skip_verify=true", "skip_verify=false", "ssl_cert_reqs=none",
-					"dial_timeout=1.5s", "read_timeout=2", "write_timeout=90m", "read_timeout=1ns", part()+"="+part()))
+					"dial_timeout=1.5s", "read_timeout=2", "write_timeout=90m", "read_timeout=1ns", part()+"="+part(),
+					"addr=b:7001", "addr=[::1]:7002", "addr="+part()+":7003", "addr="+part(),
+					"master_name=m", "master_name="+part(), "username="+part(), "password="+part()))
 			}
 			u.WriteString("?" + strings.Join(q, "&"))
 		}
@@ -131,11 +136,20 @@ func TestStringRoundTripProperty(t *testing.T) {
 			continue
 		}
 		accepted++
+		if len(c.Seeds) > 0 {
+			withSeeds++
+		}
+		if c.MasterName != "" {
+			withSentinels++
+		}
 		checkRoundTrip(t, in, c)
+	}
+	if withSeeds == 0 || withSentinels == 0 {
+		t.Fatalf("no generated URL with addr= (%d) or master_name= (%d) parsed", withSeeds, withSentinels)
 	}
 	// A generator that produced only rejected URLs would prove nothing.
 	if accepted < n/20 {
 		t.Fatalf("only %d of %d generated URLs parsed; the generator is too hostile to test anything", accepted, n)
 	}
-	t.Logf("%d of %d generated URLs parsed and round-tripped", accepted, n)
+	t.Logf("%d of %d generated URLs parsed and round-tripped (%d with addr=, %d with master_name=)", accepted, n, withSeeds, withSentinels)
 }
