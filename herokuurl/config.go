@@ -21,6 +21,19 @@ type Config struct {
 	TLS        bool // rediss:// or valkeys://
 	SkipVerify bool // do not verify the server certificate (TLS only)
 
+	// Seeds are the further nodes named by repeated addr=host:port query
+	// parameters, in URL order (go-redis's ParseClusterURL and
+	// ParseFailoverURL convention): more cluster nodes to start from, or,
+	// with MasterName, more Sentinels. Dial and Pool reach Addr only; the
+	// nodes need a cluster or Sentinel client.
+	Seeds []string
+	// MasterName, from master_name=NAME, says that Addr and Seeds are
+	// Sentinels watching the master of that name. Username and Password are
+	// then the master's (from the username= and password= query parameters)
+	// and the userinfo holds the Sentinels' credentials, as in go-redis.
+	MasterName                         string
+	SentinelUsername, SentinelPassword string
+
 	// Timeouts from the query (dial_timeout, read_timeout, write_timeout);
 	// zero means the Pool/Dial defaults.
 	DialTimeout, ReadTimeout, WriteTimeout time.Duration
@@ -32,23 +45,44 @@ type Config struct {
 	Notes []string
 
 	scheme string
+	// placeholderUser: Username came from a legacy add-on variable and may
+	// be a placeholder; see FromEnv.
+	placeholderUser bool
 }
 
-// String is the URL with the password replaced by "xxxxx": safe to log.
+// String is the URL with the passwords replaced by "xxxxx": safe to log.
+// It is itself a URL: for a Config from Parse, Parse(c.String()) gives
+// back c with each password "xxxxx" (or "" when there was none). Every byte of
+// the username, socket path and IPv6 zone outside the URL's unreserved set
+// is percent-encoded, so no value can pose as a delimiter.
 func (c Config) String() string {
 	var b strings.Builder
 	b.WriteString(c.scheme)
 	b.WriteString("://")
-	if c.Username != "" || c.Password != "" {
-		b.WriteString(url.PathEscape(c.Username))
+	q := url.Values{}
+	user, pass := c.Username, c.Password
+	if c.MasterName != "" {
+		user, pass = c.SentinelUsername, c.SentinelPassword
+		q.Set("master_name", c.MasterName)
+		if c.Username != "" {
+			q.Set("username", c.Username)
+		}
 		if c.Password != "" {
+			q.Set("password", "xxxxx")
+		}
+	}
+	if len(c.Seeds) > 0 {
+		q["addr"] = append([]string(nil), c.Seeds...)
+	}
+	if user != "" || pass != "" {
+		b.WriteString(escape(user, ""))
+		if pass != "" {
 			b.WriteString(":xxxxx")
 		}
 		b.WriteByte('@')
 	}
-	q := url.Values{}
 	if c.Network == "unix" {
-		b.WriteString(c.Addr)
+		b.WriteString(escape(c.Addr, "/"))
 		if c.DB != 0 {
 			q.Set("db", strconv.Itoa(c.DB))
 		}
@@ -72,5 +106,31 @@ func (c Config) String() string {
 	return b.String()
 }
 
-// hostForURL re-escapes an IPv6 zone; JoinHostPort adds the brackets.
-func hostForURL(h string) string { return strings.ReplaceAll(h, "%", "%25") }
+// hostForURL escapes an IPv6 zone; JoinHostPort adds the brackets. Hosts
+// without a zone are hostnames or addresses that need no escaping.
+func hostForURL(h string) string {
+	addr, zone, ok := strings.Cut(h, "%")
+	if !ok {
+		return h
+	}
+	return addr + "%25" + escape(zone, "")
+}
+
+// escape percent-encodes every byte of s except RFC 3986's unreserved
+// characters and those in keep; Parse decodes it with url.PathUnescape.
+func escape(s, keep string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
+			ch == '-' || ch == '.' || ch == '_' || ch == '~' || strings.IndexByte(keep, ch) >= 0 {
+			b.WriteByte(ch)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[ch>>4])
+		b.WriteByte(hex[ch&15])
+	}
+	return b.String()
+}

@@ -62,8 +62,10 @@ func (c Config) DialOptions() []redis.DialOption {
 
 // Dial opens one connection: connect (TLS if asked), AUTH, SELECT. If
 // "AUTH user pass" fails because the server predates ACLs ("wrong number of
-// arguments"), it retries "AUTH pass"; a wrong password is not retried.
-// Errors never contain the password.
+// arguments"), it retries "AUTH pass"; so it does after WRONGPASS when the
+// user came from a legacy add-on variable (see [FromEnv]). Any other
+// refusal is not retried and is [ErrAuth]. Errors never contain the
+// password.
 func (c Config) Dial(ctx context.Context) (redis.Conn, error) {
 	conn, err := redis.DialContext(ctx, c.Network, c.Addr, c.transportOptions()...)
 	if err != nil {
@@ -79,9 +81,12 @@ func (c Config) Dial(ctx context.Context) (redis.Conn, error) {
 func (c Config) handshake(ctx context.Context, conn redis.Conn) error {
 	if c.Password != "" {
 		var err error
+		as := ""
 		if c.Username != "" {
+			as = " as user " + c.Username
 			_, err = redis.DoContext(conn, ctx, "AUTH", c.Username, c.Password)
-			if err != nil && strings.Contains(strings.ToLower(err.Error()), "wrong number of arguments") {
+			if refused(err, "ERR wrong number of arguments") || c.placeholderUser && refused(err, "WRONGPASS") {
+				as = " with the password alone"
 				_, err = redis.DoContext(conn, ctx, "AUTH", c.Password)
 			}
 		} else {
@@ -90,9 +95,9 @@ func (c Config) handshake(ctx context.Context, conn redis.Conn) error {
 		if err != nil {
 			var re redis.Error
 			if errors.As(err, &re) {
-				return fmt.Errorf("herokuurl: AUTH on %s refused: %w", c.Addr, err)
+				return fmt.Errorf("%w (AUTH%s on %s): %w", ErrAuth, as, c.Addr, err)
 			}
-			return fmt.Errorf("herokuurl: AUTH on %s: %w", c.Addr, err)
+			return fmt.Errorf("herokuurl: AUTH%s on %s: %w", as, c.Addr, err)
 		}
 	}
 	if c.DB != 0 {
@@ -101,6 +106,13 @@ func (c Config) handshake(ctx context.Context, conn redis.Conn) error {
 		}
 	}
 	return nil
+}
+
+// refused reports whether err is the server's reply starting with prefix
+// (case-insensitive, as servers and versions differ in case).
+func refused(err error, prefix string) bool {
+	var re redis.Error
+	return errors.As(err, &re) && len(re) >= len(prefix) && strings.EqualFold(string(re[:len(prefix)]), prefix)
 }
 
 // Pool returns a redigo pool that dials with Dial. Defaults: up to 64

@@ -20,4 +20,9 @@
 // encrypted but not authenticated, so it stops passive eavesdropping but not
 // an active man in the middle inside the platform's network. Pass
 // WithHeroku(false) or use Parse to keep verification on.
+//
+// The user part of a URL from a legacy add-on variable (REDISTOGO_URL and
+// the like) is a placeholder those pre-ACL servers never saw; Dial falls
+// back to the password alone when a modern server refuses it. A user in
+// REDIS_URL is never replaced: refused credentials are ErrAuth.
 package herokuurl

@@ -1,6 +1,7 @@
 package herokuurl
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -13,6 +14,13 @@ var searchOrder = []string{
 	"REDIS_TLS_URL", "REDIS_URL",
 	"REDISTOGO_URL", "REDISCLOUD_URL", "OPENREDIS_URL", "REDISGREEN_URL", "MYREDIS_URL",
 	"STACKHERO_REDIS_URL_TLS",
+}
+
+// legacyAddOns are the variables of hosted Redis add-ons that predate
+// Redis 6. Their URLs carry a user part (redis://redistogo:pw@...) that
+// those servers never received, since AUTH then took a password alone.
+var legacyAddOns = map[string]bool{
+	"REDISTOGO_URL": true, "REDISCLOUD_URL": true, "OPENREDIS_URL": true, "REDISGREEN_URL": true, "MYREDIS_URL": true,
 }
 
 var herokuColour = regexp.MustCompile(`^HEROKU_REDIS_([A-Z]+)_(TLS_)?URL$`)
@@ -46,6 +54,14 @@ func WithEnviron(vars []string) EnvOption { return func(e *envConfig) { e.enviro
 //
 // Empty variables count as unset; nothing found is ErrNoRedisURL. Then the
 // Heroku quirks apply (see the package documentation and WithHeroku).
+//
+// The user part of a URL from one of the legacy add-on variables is taken
+// as a placeholder: those add-ons ran Redis before 6, which never saw it,
+// and a Redis 6 or later answers "AUTH redistogo pw" with WRONGPASS unless
+// such a user exists. So [Config.Dial] tries the user first and, only for
+// these variables and only after WRONGPASS, the password alone: one extra
+// AUTH per new connection. A user named in any other variable, REDIS_URL
+// included, is never swapped for the default user.
 func FromEnv(opts ...EnvOption) (Config, error) {
 	e := envConfig{}
 	for _, o := range opts {
@@ -66,9 +82,17 @@ func FromEnv(opts ...EnvOption) (Config, error) {
 	}
 	cfg, err := Parse(env[name])
 	if err != nil {
-		return Config{}, fmt.Errorf("herokuurl: %s: %w", name, err)
+		var pe *parseError
+		if errors.As(err, &pe) {
+			pe.source = name
+		}
+		return Config{}, err
 	}
 	cfg.Source, cfg.Notes = name, notes
+	if legacyAddOns[name] && cfg.Username != "" {
+		cfg.placeholderUser = true
+		cfg.Notes = append(cfg.Notes, fmt.Sprintf("%s names user %s, a placeholder on add-ons of that era: if the server refuses it, AUTH is retried with the password alone", name, cfg.Username))
+	}
 	heroku := env["DYNO"] != ""
 	if e.heroku != nil {
 		heroku = *e.heroku

@@ -97,3 +97,27 @@ func TestFromEnvExplicitHeroku(t *testing.T) {
 		t.Errorf("WithEnviron: %+v %v", c, err)
 	}
 }
+
+// TestFromEnvErrorsSayThingsOnce: one package prefix and the variable's
+// name once, still matchable with errors.Is (issue 10).
+func TestFromEnvErrorsSayThingsOnce(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want error
+		text string
+	}{
+		{[]string{"REDIS_URL=redis://:pw@host:0"}, herokuurl.ErrInvalidURL, "herokuurl: REDIS_URL: invalid Redis URL: port must be a number from 1 to 65535"},
+		{[]string{"REDISTOGO_URL=http://host"}, herokuurl.ErrInvalidURL, "herokuurl: REDISTOGO_URL: invalid Redis URL: unsupported scheme (want redis, rediss, valkey, valkeys or unix)"},
+		{nil, herokuurl.ErrNoRedisURL, "herokuurl: no Redis URL in the environment: set REDIS_URL (or REDIS_TLS_URL, REDISTOGO_URL, ...)"},
+		{[]string{"REDIS_PROVIDER=redis://h"}, herokuurl.ErrInvalidProvider, "herokuurl: REDIS_PROVIDER must name an environment variable, not a URL"},
+	} {
+		_, err := herokuurl.FromEnv(herokuurl.WithEnviron(tc.env))
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%v: %v, want %v", tc.env, err, tc.want)
+			continue
+		}
+		if err.Error() != tc.text {
+			t.Errorf("%v:\n got  %q\n want %q", tc.env, err, tc.text)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package herokuurl_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 // password containing one can only appear in an error by leaking.
 const secretMarks = "!$*;<>^`|~{}'\""
 
-// FuzzParse: Parse never panics; String() never shows the password; and a
+// FuzzParse: Parse never panics; String() never shows the password and
+// parses back to the same Config apart from the redacted password; and a
 // password never shows in an error.
 func FuzzParse(f *testing.F) {
 	for _, s := range []struct{ prefix, pass, suffix string }{
@@ -25,6 +27,12 @@ func FuzzParse(f *testing.F) {
 		{"rediss://u:", "x?y#z^", "@host?skip_verify=true"},
 		{"valkeys://:", "hunter2!", "@host:99999"},
 		{"redis://:", "a{b}c", "@host/1/2"},
+		{"redis://us%3Aer:", "pw", "@host"},
+		{"unix://:", "pw", "@/tmp/a%25b%3Fc%23d.sock?db=2"},
+		{"redis://", "", "[fe80::1%25a%5Db%2F]:6380/1?dial_timeout=1.5s"},
+		{"redis://:", "sentinel!pw", "@s1:26379/2?master_name=m&addr=s2:26379&password=m4ster"},
+		{"redis://s1:26379?master_name=m&username=app&password=", "app|pw", "&addr=s3:1"},
+		{"redis://", "", "a:7000?addr=b:7001&addr=[::1]:7002"},
 	} {
 		f.Add(s.prefix, s.pass, s.suffix)
 	}
@@ -37,6 +45,12 @@ func FuzzParse(f *testing.F) {
 			if c.Password != "" && strings.ContainsAny(c.Password, secretMarks) && strings.Contains(c.String(), c.Password) {
 				t.Fatalf("String() %q shows the password", c.String())
 			}
+			for _, p := range []string{c.Password, c.SentinelPassword} {
+				if p != "" && (strings.Contains(c.String(), ":"+p+"@") || strings.Contains(c.String(), "password="+url.QueryEscape(p))) {
+					t.Fatalf("String() %q shows a password", c.String())
+				}
+			}
+			checkRoundTrip(t, prefix+pass+suffix, c)
 			return
 		}
 		if len(pass) >= 3 && strings.ContainsAny(pass, secretMarks) && strings.Contains(err.Error(), pass) {

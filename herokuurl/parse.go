@@ -20,13 +20,24 @@ const DefaultPort = 6379
 // Rules: schemes are case-insensitive and TLS is exactly rediss and valkeys;
 // an empty host is localhost and an empty port 6379; IPv6 hosts must be
 // bracketed (a zone is written %25); userinfo is percent-decoded with "+"
-// literal, ":pw" and a lone "pw@" are a password, "user:" is an error, and
-// the user "default" means none; the database is "", "/", "/N" or ?db=N
-// (N is 0 or has no leading zero, and fits int32), and path and query
-// must agree. Query keys: db, skip_verify=true|false and
-// ssl_cert_reqs=none|optional|required (TLS URLs only), dial_timeout,
+// literal, ":pw" and a lone "pw@" are a password (as in redis-cli; many
+// clients read a lone value as a username instead: see docs/heroku.md),
+// "user:" is an error, and the user "default" means none; the database is
+// "", "/", "/N" or ?db=N (N is 0 or has no leading zero, and fits int32),
+// and path and query must agree. Query keys: db, skip_verify=true|false
+// and ssl_cert_reqs=none|optional|required (TLS URLs only), dial_timeout,
 // read_timeout and write_timeout (a Go duration, or whole seconds).
-// Anything else is an error that wraps ErrInvalidURL.
+//
+// More nodes, after go-redis's ParseClusterURL and ParseFailoverURL: each
+// addr=host:port names one more node (port required, no duplicates, IPv6
+// bracketed and without a zone), into Config.Seeds; without master_name
+// they are cluster nodes and the database must be 0. master_name=NAME
+// makes the hosts Sentinels: the userinfo becomes the Sentinels'
+// credentials and username= and password= (query-decoded: "+" is a space)
+// the master's; username= and password= are refused without master_name.
+//
+// Any other key, or any key but addr given twice, is an error that wraps
+// ErrInvalidURL.
 func Parse(raw string) (Config, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -70,7 +81,7 @@ func Parse(raw string) (Config, error) {
 			return Config{}, err
 		}
 	}
-	opts, err := parseQuery(query)
+	opts, seeds, err := parseQuery(query)
 	if err != nil {
 		return Config{}, err
 	}
@@ -85,6 +96,9 @@ func Parse(raw string) (Config, error) {
 	if err := cfg.applyOptions(opts); err != nil {
 		return Config{}, err
 	}
+	if err := cfg.applyTopology(opts, seeds); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
 }
 
@@ -94,7 +108,14 @@ func (c *Config) parseUserinfo(userinfo string) error {
 	}
 	rawUser, rawPass, hasColon := strings.Cut(userinfo, ":")
 	if !hasColon {
-		// A lone value is a password, as in redis-cli and most clients.
+		// A lone value is read as a password, as redis-cli and Lettuce do;
+		// go-redis, redis-py, node-redis, ioredis and rueidis read it as a
+		// username. Kept because a username alone cannot authenticate
+		// (AUTH needs a password), so read that way the one credential in
+		// the URL would go unused and the connection would run as the
+		// default user without a word; read as a password it is either
+		// accepted or refused with a clear error at the first dial. The
+		// hosted Redis URLs of the Heroku era carried only a password.
 		rawUser, rawPass = "", userinfo
 	}
 	user, err := url.PathUnescape(rawUser)
@@ -243,12 +264,15 @@ func parseDB(s string) (int, error) {
 var knownOptions = map[string]bool{
 	"db": true, "skip_verify": true, "ssl_cert_reqs": true,
 	"dial_timeout": true, "read_timeout": true, "write_timeout": true,
+	"addr": true, "master_name": true, "username": true, "password": true,
 }
 
-func parseQuery(q string) (map[string]string, error) {
-	opts := map[string]string{}
+// parseQuery returns the options, each given at most once, and the values
+// of the one repeatable option, addr, in order.
+func parseQuery(q string) (opts map[string]string, seeds []string, err error) {
+	opts = map[string]string{}
 	if q == "" {
-		return opts, nil
+		return opts, nil, nil
 	}
 	for _, pair := range strings.Split(q, "&") {
 		if pair == "" {
@@ -257,21 +281,111 @@ func parseQuery(q string) (map[string]string, error) {
 		rk, rv, _ := strings.Cut(pair, "=")
 		k, err := url.QueryUnescape(rk)
 		if err != nil {
-			return nil, invalid("bad percent-escape in the query")
+			return nil, nil, invalid("bad percent-escape in the query")
 		}
 		v, err := url.QueryUnescape(rv)
 		if err != nil {
-			return nil, invalid("bad percent-escape in the query")
+			return nil, nil, invalid("bad percent-escape in the query")
 		}
 		if !knownOptions[k] {
-			return nil, invalid("unknown query option (allowed: db, skip_verify, ssl_cert_reqs, dial_timeout, read_timeout, write_timeout)")
+			return nil, nil, invalid("unknown query option (allowed: db, skip_verify, ssl_cert_reqs, dial_timeout, read_timeout, write_timeout, addr, master_name, username, password)")
+		}
+		if k == "addr" {
+			seeds = append(seeds, v)
+			continue
 		}
 		if _, dup := opts[k]; dup {
-			return nil, invalid("query option given twice")
+			return nil, nil, invalid("query option given twice")
 		}
 		opts[k] = v
 	}
-	return opts, nil
+	return opts, seeds, nil
+}
+
+// applyTopology reads addr= (more nodes) and master_name= (the hosts are
+// Sentinels), after go-redis's ParseClusterURL and ParseFailoverURL. With
+// master_name the userinfo is the Sentinels' and username= and password=
+// are the master's, as there; without it those two are refused, so a
+// password has one place only.
+func (c *Config) applyTopology(opts map[string]string, seeds []string) error {
+	master, isSentinel := opts["master_name"]
+	_, hasUser := opts["username"]
+	pass, hasPass := opts["password"]
+	if (len(seeds) > 0 || isSentinel) && c.Network != "tcp" {
+		return invalid("addr= and master_name= need a TCP URL, not a unix socket")
+	}
+	if (hasUser || hasPass) && !isSentinel {
+		return invalid("username= and password= are the master's credentials in a master_name URL; elsewhere put them in the userinfo")
+	}
+	seen := map[string]bool{strings.ToLower(c.Addr): true}
+	for _, v := range seeds {
+		addr, err := parseSeed(v)
+		if err != nil {
+			return err
+		}
+		if seen[strings.ToLower(addr)] {
+			return invalid("addr= names a node twice (or the URL's own host)")
+		}
+		seen[strings.ToLower(addr)] = true
+		c.Seeds = append(c.Seeds, addr)
+	}
+	if !isSentinel {
+		if len(seeds) > 0 && c.DB != 0 {
+			return invalid("a cluster (addr=) has only database 0; drop the /N or ?db=")
+		}
+		return nil
+	}
+	if master == "" {
+		return invalid("master_name= is empty")
+	}
+	for i := 0; i < len(master); i++ {
+		if master[i] < 0x20 || master[i] == 0x7f {
+			return invalid("master_name= must not contain control characters")
+		}
+	}
+	c.MasterName = master
+	c.SentinelUsername, c.SentinelPassword = c.Username, c.Password
+	c.Username, c.Password = "", ""
+	if hasUser && !hasPass {
+		return invalid("username= needs password=")
+	}
+	if hasPass {
+		if pass == "" {
+			return invalid("password= is empty")
+		}
+		if u := opts["username"]; u != "default" {
+			c.Username = u
+		}
+		c.Password = pass
+	}
+	return nil
+}
+
+// parseSeed checks one addr= value: host:port with both present, IPv6 in
+// brackets and without a zone, nothing else. It returns the address as
+// Config.Addr would hold it.
+func parseSeed(v string) (string, error) {
+	if v == "" {
+		return "", invalid("addr= is empty; want host:port")
+	}
+	if strings.ContainsAny(v, "@/?#") {
+		return "", invalid("addr= must be host:port, with no user, path or query")
+	}
+	if strings.Contains(v, "%") {
+		return "", invalid("addr= does not take an IPv6 zone")
+	}
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 || i == len(v)-1 || strings.HasSuffix(v, "]") {
+		return "", invalid("addr= needs host:port with an explicit port")
+	}
+	if i == 0 {
+		return "", invalid("addr= needs a host before the port")
+	}
+	host, port, err := splitHostPort(v)
+	if err != nil {
+		return "", err
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port)), nil
 }
 
 func (c *Config) applyOptions(opts map[string]string) error {

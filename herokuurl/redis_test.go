@@ -54,20 +54,6 @@ func TestRedisPasswordOnly(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), pw) {
 		t.Errorf("wrong password: %v", err)
 	}
-	// The pool works too, through FromEnv with the story's kind of URL.
-	t.Setenv("REDIS_URL", "")
-	t.Setenv("REDISTOGO_URL", fmt.Sprintf("redis://redistogo:%s@127.0.0.1:%d/", pw, srv.Port))
-	t.Setenv("DYNO", "")
-	cfg, err := herokuurl.FromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// redistogo is not an ACL user here: "AUTH redistogo pw" fails with
-	// WRONGPASS on Redis 7, which is not retried. Real RedisToGo ran Redis
-	// < 6, where the fallback below applies.
-	if _, err := cfg.Dial(context.Background()); err == nil || !strings.Contains(err.Error(), "WRONGPASS") {
-		t.Errorf("AUTH redistogo pw on Redis 7: %v, want WRONGPASS", err)
-	}
 }
 
 func TestRedisACLUser(t *testing.T) {
