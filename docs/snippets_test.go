@@ -78,6 +78,7 @@ var prelude = []struct{ name, decl string }{
 	{"m", "var m *manager.Manager"},
 	{"mux", "var mux *http.ServeMux"},
 	{"pool", "var pool *redis.Pool"},
+	{"cfg", "var cfg herokuurl.Config"},
 	{"User", "type User struct {\n\tID   int\n\tName string\n}"},
 }
 
