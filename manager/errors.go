@@ -13,6 +13,9 @@ var (
 	// ErrTooLarge means a value or a whole session is larger than
 	// Config.MaxSize once encoded. Nothing is written.
 	ErrTooLarge = errors.New("sessionkit: session too large")
+	// ErrNoSession means the context carries no session of this Manager:
+	// the handler is not behind its LoadAndSave (or Iterate).
+	ErrNoSession = errors.New("sessionkit: no session in context (is the handler behind Manager.LoadAndSave?)")
 	// ErrNotIterable means the store cannot list its sessions.
 	ErrNotIterable = errors.New("sessionkit: store does not support iteration")
 )

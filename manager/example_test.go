@@ -17,24 +17,24 @@ import (
 	"github.com/sessionkit/sessionkit/typed"
 )
 
-// LoadAndSave is plain net/http middleware; scs's own operations (here
-// RenewToken at sign-in and Destroy at sign-out) stay available through
-// SessionManager.
+// LoadAndSave is plain net/http middleware; the Manager renews the token at
+// sign-in and destroys the session at sign-out.
 func ExampleManager_LoadAndSave() {
-	m := manager.New(manager.Config{}) // memstore + msgpack
-	sm := m.SessionManager()
+	m := manager.New(manager.Config{}) // in-memory store + msgpack
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/signin", func(w http.ResponseWriter, r *http.Request) {
 		// A new token at every privilege change prevents session fixation.
-		if err := sm.RenewToken(r.Context()); err != nil {
+		if err := m.RenewToken(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		_ = typed.Put(r.Context(), "name", r.FormValue("name"))
 	})
 	mux.HandleFunc("/signout", func(w http.ResponseWriter, r *http.Request) {
-		_ = sm.Destroy(r.Context())
+		if err := m.Destroy(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		}
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		name, err := typed.GetOr(r.Context(), "name", "stranger")
