@@ -63,17 +63,17 @@ func TestUnsignRejects(t *testing.T) {
 	good := nodeVectors[0].cookie
 	for _, bad := range []string{
 		"",
-		"j0H3LumyDy3oFGSgQMGk32NloxqAYLgq",          // unsigned: express-session ignores it
-		"s%3Aj0H3LumyDy3oFGSgQMGk32NloxqAYLgq",      // no signature
-		"s:",                                         // nothing
-		good[:len(good)-1],                           // truncated signature
-		good + "A",                                   // extended signature
-		strings.Replace(good, "j0H3", "j0H4", 1),     // another sid
+		"j0H3LumyDy3oFGSgQMGk32NloxqAYLgq",       // unsigned: express-session ignores it
+		"s%3Aj0H3LumyDy3oFGSgQMGk32NloxqAYLgq",   // no signature
+		"s:",                                     // nothing
+		good[:len(good)-1],                       // truncated signature
+		good + "A",                               // extended signature
+		strings.Replace(good, "j0H3", "j0H4", 1), // another sid
 		strings.Replace(good, ".1OiJ", ".1OiK", 1),   // tampered signature
 		strings.Replace(good, "s%3A", "S%3A", 1),     // not the s: prefix
 		"s%3Aabc.57gJGcUThbnobDNjxz%2BFzQFSIuTU65RQ", // signed with another secret
-		"%E0%A4%A",                                   // malformed escape
-		"s%3A%FF.x",                                  // invalid UTF-8
+		"%E0%A4%A",  // malformed escape
+		"s%3A%FF.x", // invalid UTF-8
 	} {
 		if sid, ok := s.Unsign(bad); ok {
 			t.Errorf("Unsign(%q) = %q, true; want rejected", bad, sid)
