@@ -297,6 +297,38 @@ func TestTTLAgreesWithConnectRedis(t *testing.T) {
 			if d := math.Abs(float64(goTTL - nodeTTL)); d > float64(time.Second) {
 				t.Fatalf("TTLs differ by %v: Go %v, connect-redis %v", time.Duration(d), goTTL, nodeTTL)
 			}
+			if maxAge == 0 {
+				return
+			}
+			// A request that only reads the session moves its expiry too
+			// (express-session's touch): why Decode's deadline is now +
+			// originalMaxAge rather than the stored cookie.expires.
+			time.Sleep(1500 * time.Millisecond)
+			before := e.pttl(sid)
+			if e.me(c) == nil {
+				t.Fatal("GET /me: not signed in")
+			}
+			if after := e.pttl(sid); after <= before {
+				t.Fatalf("GET /me did not extend the TTL: %v before, %v after", before, after)
+			}
+			// The touch did not rewrite the blob, so its cookie.expires is
+			// stale; the deadline Go decodes follows the touch, as Node does.
+			blob := e.blob(sid)
+			var stored struct {
+				Cookie struct {
+					Expires time.Time `json:"expires"`
+				} `json:"cookie"`
+			}
+			if err := json.Unmarshal(blob, &stored); err != nil {
+				t.Fatal(err)
+			}
+			deadline, _, err = e.codec.Decode(blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ttlLeft := time.Until(deadline); deadline.Sub(stored.Cookie.Expires) < time.Second || ttlLeft < maxAge-time.Second {
+				t.Fatalf("decoded deadline %v (stored expires %v), want now + %v", deadline, stored.Cookie.Expires, maxAge)
+			}
 		})
 	}
 }
