@@ -172,6 +172,14 @@ func (a *App) Output() string { return a.out.String() }
 func (a *App) Stop() {
 	a.once.Do(func() {
 		_ = a.stdin.Close()
+		// Once the app has exited and been reaped its group id may be
+		// reused by an unrelated process: signal the group only while the
+		// app is known to run.
+		select {
+		case <-a.done:
+			return
+		default:
+		}
 		pgid := a.cmd.Process.Pid
 		_ = syscall.Kill(-pgid, syscall.SIGTERM)
 		select {
@@ -180,8 +188,6 @@ func (a *App) Stop() {
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
 			<-a.done
 		}
-		// Anything left in the group (there should be nothing) goes too.
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	})
 }
 
