@@ -82,8 +82,8 @@ func Start(tb testing.TB, opts Options) *App {
 		tb.Fatalf("nodetest: %v; %s", err, InstallHint)
 	}
 	dir := Dir()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "express-session", "package.json")); err != nil {
-		tb.Fatalf("nodetest: the fixture's npm packages are not installed in %s; %s", dir, InstallHint)
+	if err := checkFixture(dir); err != nil {
+		tb.Fatalf("nodetest: %v; %s", err, InstallHint)
 	}
 
 	port := redistest.FreePort(tb)
@@ -143,6 +143,16 @@ func Start(tb testing.TB, opts Options) *App {
 	case <-time.After(startTimeout):
 		a.Stop()
 		tb.Fatalf("nodetest: the Express fixture did not listen within %v; output:\n%s", startTimeout, a.Output())
+	}
+	return nil
+}
+
+// checkFixture reports whether npm ci has installed the fixture's packages.
+func checkFixture(dir string) error {
+	for _, pkg := range []string{"express", "express-session", "connect-redis", "redis"} {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json")); err != nil {
+			return fmt.Errorf("the fixture's npm package %s is not installed in %s", pkg, dir)
+		}
 	}
 	return nil
 }

@@ -59,3 +59,13 @@ func TestCheckNodeReportsMissingNode(t *testing.T) {
 		t.Fatalf("checkNode with an empty PATH = %v, want a 'node not found' error", err)
 	}
 }
+
+func TestCheckFixture(t *testing.T) {
+	if err := checkFixture(Dir()); err != nil {
+		t.Fatalf("checkFixture(Dir()) = %v; run scripts/ensure-deps", err)
+	}
+	err := checkFixture(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "not installed") {
+		t.Fatalf("checkFixture(empty dir) = %v, want a 'not installed' error", err)
+	}
+}
