@@ -112,7 +112,7 @@ func As[T any](key string, v any) (T, error) {
 // want. Interfaces take anything; a stored nil fits anything that can be nil.
 func kindFits(stored reflect.Kind, want reflect.Type) bool {
 	switch {
-	case want.Kind() == reflect.Interface:
+	case want.Kind() == reflect.Interface, stored == reflect.Interface: // plain JSON (codec.RawJSON) fits any type its JSON decodes into
 		return true
 	case stored == reflect.Invalid:
 		return nilable(want.Kind())
