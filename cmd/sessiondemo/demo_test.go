@@ -1,10 +1,14 @@
 package main_test
 
 import (
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/internal/demotest"
 	"github.com/sessionkit/sessionkit/internal/redistest"
@@ -33,8 +37,15 @@ func TestSessionsSurviveRestart(t *testing.T) {
 			client := webtest.Client(t)
 
 			home := webtest.Get(t, client, demo.URL+"/")
-			if !strings.Contains(home.Body, "Hello, stranger.") || !strings.Contains(home.Body, tc.store) {
+			if !strings.Contains(home.Body, "Hello, stranger.") {
 				t.Fatalf("first page:\n%s", home.Body)
+			}
+			// Where sessions live is for the operator's log, not for every visitor.
+			if !strings.Contains(demo.Output(), tc.store) {
+				t.Errorf("the startup log does not say %q:\n%s", tc.store, demo.Output())
+			}
+			if strings.Contains(home.Body, tc.store) || strings.Contains(home.Body, "127.0.0.1") || strings.Contains(home.Body, ".db") {
+				t.Errorf("the page shows where sessions are stored:\n%s", home.Body)
 			}
 			r := webtest.PostForm(t, client, demo.URL+"/signin", url.Values{"name": {"Ada <script>"}})
 			if r.Status != 303 {
@@ -71,10 +82,51 @@ func TestDefaultsWorkWithNoConfiguration(t *testing.T) {
 	bin := demotest.Build(t, "../..")
 	demo := demotest.Start(t, bin, "XDG_CACHE_HOME="+t.TempDir(), "HOME="+t.TempDir())
 	home := webtest.Get(t, webtest.Client(t), demo.URL+"/")
-	if home.Status != 200 || !strings.Contains(home.Body, "Hello, stranger.") || !strings.Contains(home.Body, "codec msgpack") {
+	if home.Status != 200 || !strings.Contains(home.Body, "Hello, stranger.") {
 		t.Fatalf("default page: %d\n%s", home.Status, home.Body)
 	}
-	if !strings.Contains(demo.Output(), "sessiondemo.db") {
+	if !strings.Contains(demo.Output(), "sessiondemo.db") || !strings.Contains(demo.Output(), "codec msgpack") {
 		t.Errorf("the demo did not say where its file is:\n%s", demo.Output())
+	}
+}
+
+// TestAnonymousVisitsStoreNothing: a visitor without a cookie costs no
+// stored session. 10,000 cookieless GET / against the demo on its own
+// Redis leave the number of keys (DBSIZE) unchanged and set no cookie; a
+// signed-in user's session is there before and after.
+func TestAnonymousVisitsStoreNothing(t *testing.T) {
+	bin := demotest.Build(t, "../..")
+	rs := redistest.Start(t, redistest.Options{})
+	demo := demotest.Start(t, bin, "REDIS_URL="+rs.URL())
+
+	user := webtest.Client(t)
+	if r := webtest.PostForm(t, user, demo.URL+"/signin", url.Values{"name": {"Ada"}}); r.Status != 303 {
+		t.Fatalf("sign-in: %d %s", r.Status, r.Body)
+	}
+	before, err := redis.Int(rs.Do("DBSIZE"), nil)
+	if err != nil || before != 1 {
+		t.Fatalf("DBSIZE after one sign-in: %d, %v; want 1", before, err)
+	}
+
+	const n = 10000
+	anon := &http.Client{Timeout: 10 * time.Second}
+	deadline := time.Now().Add(2 * time.Minute)
+	for i := 0; i < n; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d requests within 2 minutes", i, n)
+		}
+		r := webtest.Get(t, anon, demo.URL+"/")
+		if r.Status != 200 {
+			t.Fatalf("request %d: %d %s", i, r.Status, r.Body)
+		}
+		if c := r.Header.Values("Set-Cookie"); len(c) > 0 {
+			t.Fatalf("request %d: an anonymous visit set a cookie (%d Set-Cookie headers)", i, len(c))
+		}
+	}
+	if after, _ := redis.Int(rs.Do("DBSIZE"), nil); after != before {
+		t.Fatalf("DBSIZE went from %d to %d after %d anonymous visits", before, after, n)
+	}
+	if home := webtest.Get(t, user, demo.URL+"/"); !strings.Contains(home.Body, "Hello, Ada!") {
+		t.Fatalf("the signed-in user lost the session:\n%s", home.Body)
 	}
 }
