@@ -1,6 +1,11 @@
 package main_test
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -10,6 +15,7 @@ import (
 
 	"github.com/gomodule/redigo/redis"
 
+	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/internal/demotest"
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/internal/webtest"
@@ -128,5 +134,95 @@ func TestAnonymousVisitsStoreNothing(t *testing.T) {
 	}
 	if home := webtest.Get(t, user, demo.URL+"/"); !strings.Contains(home.Body, "Hello, Ada!") {
 		t.Fatalf("the signed-in user lost the session:\n%s", home.Body)
+	}
+}
+
+// plantSession stores a session blob for a new token straight into Redis,
+// as the demo's store would (key prefix + sha256 of the token), and
+// returns the token and the store key.
+func plantSession(t *testing.T, rs *redistest.Server, blob []byte) (token, key string) {
+	t.Helper()
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		t.Fatal(err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(token))
+	key = "scs:session:" + base64.RawURLEncoding.EncodeToString(sum[:])
+	rs.Do("SET", key, blob, "PX", int64(time.Hour/time.Millisecond))
+	return token, key
+}
+
+// TestUndecodableValueIsRemoved: a session whose "user" value is well-formed
+// msgpack that no longer decodes as a User (a string where a struct was
+// written) does not make the page fail forever. The first request logs the
+// problem, removes that value and answers 200; the second answers 200 with
+// no new warning; the session's other values stay.
+func TestUndecodableValueIsRemoved(t *testing.T) {
+	bin := demotest.Build(t, "../..")
+	rs := redistest.Start(t, redistest.Options{})
+	demo := demotest.Start(t, bin, "REDIS_URL="+rs.URL())
+
+	c := codec.Msgpack()
+	deadline := time.Now().Add(time.Hour)
+	userBlob, err := c.Encode(deadline, map[string]any{"user": struct{ Name string }{"Ada"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitsBlob, err := c.Encode(deadline, map[string]any{"visits": 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Blob layout (codec/envelope.go): a 13-byte header, the entry count
+	// (one byte here), then entries: keylen, key, format, kind, uint32
+	// length, value. Keep the user entry's header and kind (struct), put a
+	// msgpack string in place of its value, and append the visits entry.
+	const header = 13
+	if userBlob[header] != 1 || visitsBlob[header] != 1 {
+		t.Fatalf("unexpected blob layout: % x", userBlob)
+	}
+	userEntry := userBlob[header+1:]
+	entryHead := 1 + len("user") + 2 // keylen, key, format, kind
+	garbage := append([]byte{0xa7}, "garbage"...)
+	blob := append([]byte{}, userBlob[:header]...)
+	blob = append(blob, 2)
+	blob = append(blob, userEntry[:entryHead]...)
+	blob = binary.BigEndian.AppendUint32(blob, uint32(len(garbage)))
+	blob = append(blob, garbage...)
+	blob = append(blob, visitsBlob[header+1:]...)
+	token, key := plantSession(t, rs, blob)
+
+	for i := 1; i <= 2; i++ {
+		req, _ := http.NewRequest("GET", demo.URL+"/", nil)
+		req.AddCookie(&http.Cookie{Name: "sessiondemo", Value: token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "Hello, stranger.") {
+			t.Fatalf("request %d: %d\n%s\nserver output:\n%s", i, resp.StatusCode, body, demo.Output())
+		}
+		stored, err := redis.Bytes(rs.Do("GET", key), nil)
+		if err != nil {
+			t.Fatalf("request %d: the session is gone from Redis (%v); only its bad value should be", i, err)
+		}
+		_, values, err := c.Decode(stored)
+		if err != nil {
+			t.Fatalf("request %d: stored session does not decode: %v", i, err)
+		}
+		if _, ok := values["user"]; ok {
+			t.Fatalf("request %d: the undecodable user value is still stored", i)
+		}
+		if _, ok := values["visits"]; !ok {
+			t.Fatalf("request %d: the session lost its other values: %v", i, values)
+		}
+	}
+	if n := strings.Count(demo.Output(), "removed an unreadable session value"); n != 1 {
+		t.Fatalf("%d warnings about the bad value, want 1; output:\n%s", n, demo.Output())
+	}
+	if !strings.Contains(demo.Output(), "key=user") {
+		t.Errorf("the warning does not name the key:\n%s", demo.Output())
 	}
 }
