@@ -43,9 +43,10 @@ type Demo struct {
 	env  []string
 	tb   testing.TB
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
-	out *webtest.SyncBuffer
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan error // receives cmd.Wait's result once
+	out  *webtest.SyncBuffer
 }
 
 // Start runs bin on a free loopback port with env added to a clean
@@ -110,11 +111,21 @@ func (d *Demo) start() {
 	if err := cmd.Start(); err != nil {
 		d.tb.Fatalf("demotest: starting sessiondemo: %v", err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
 	d.mu.Lock()
-	d.cmd, d.out = cmd, out
+	d.cmd, d.done, d.out = cmd, done, out
 	d.mu.Unlock()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
+		select {
+		case err := <-done:
+			d.mu.Lock()
+			d.cmd = nil
+			d.mu.Unlock()
+			d.tb.Fatalf("demotest: sessiondemo exited at start (%v); output:\n%s", err, d.Output())
+		default:
+		}
 		resp, err := http.Get(d.URL + "/healthz")
 		if err == nil {
 			resp.Body.Close()
@@ -145,15 +156,13 @@ func (d *Demo) Output() string {
 // exit. Stopping a stopped demo does nothing.
 func (d *Demo) Stop() {
 	d.mu.Lock()
-	cmd := d.cmd
+	cmd, done := d.cmd, d.done
 	d.cmd = nil
 	d.mu.Unlock()
 	if cmd == nil {
 		return
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
