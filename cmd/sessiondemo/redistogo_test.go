@@ -29,6 +29,21 @@ func signInOn(t *testing.T, demo *demotest.Demo, rs *redistest.Server) {
 	}
 }
 
+// TestRedisToGoURL is issue 9's acceptance for the original story's URL:
+// REDISTOGO_URL=redis://redistogo:PASSWORD@host:port/ against a modern
+// redis-server with requirepass. The user part is the add-on's placeholder,
+// so the demo must start and sign a user in.
+func TestRedisToGoURL(t *testing.T) {
+	const password = "rtg-pw-Lm4c9Xe2"
+	bin := demotest.Build(t, "../..")
+	rs := redistest.Start(t, redistest.Options{Password: password})
+	demo := demotest.Start(t, bin, fmt.Sprintf("REDISTOGO_URL=redis://redistogo:%s@%s/", password, rs.Addr()))
+	signInOn(t, demo, rs)
+	if strings.Contains(demo.Output(), password) {
+		t.Errorf("the demo printed the password:\n%s", demo.Output())
+	}
+}
+
 // TestRedisURLWithWrongACLPassword: REDIS_URL naming a real ACL user is
 // never downgraded to a password-only AUTH. With the right password the
 // demo works; with a wrong one it refuses to start, says which variable and
