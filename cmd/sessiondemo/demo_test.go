@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,17 +118,22 @@ func TestAnonymousVisitsStoreNothing(t *testing.T) {
 	const n = 10000
 	anon := &http.Client{Timeout: 10 * time.Second}
 	deadline := time.Now().Add(2 * time.Minute)
-	for i := 0; i < n; i++ {
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d requests within 2 minutes", i, n)
+	calls := rs.Calls(func() {
+		for i := 0; i < n; i++ {
+			if time.Now().After(deadline) {
+				t.Fatalf("only %d of %d requests within 2 minutes", i, n)
+			}
+			r := webtest.Get(t, anon, demo.URL+"/")
+			if r.Status != 200 {
+				t.Fatalf("request %d: %d %s", i, r.Status, r.Body)
+			}
+			if c := r.Header.Values("Set-Cookie"); len(c) > 0 {
+				t.Fatalf("request %d: an anonymous visit set a cookie (%d Set-Cookie headers)", i, len(c))
+			}
 		}
-		r := webtest.Get(t, anon, demo.URL+"/")
-		if r.Status != 200 {
-			t.Fatalf("request %d: %d %s", i, r.Status, r.Body)
-		}
-		if c := r.Header.Values("Set-Cookie"); len(c) > 0 {
-			t.Fatalf("request %d: an anonymous visit set a cookie (%d Set-Cookie headers)", i, len(c))
-		}
+	})
+	if redistest.Total(calls) != 0 {
+		t.Errorf("%d anonymous visits sent Redis commands: %v", n, calls)
 	}
 	if after, _ := redis.Int(rs.Do("DBSIZE"), nil); after != before {
 		t.Fatalf("DBSIZE went from %d to %d after %d anonymous visits", before, after, n)
@@ -224,5 +230,31 @@ func TestUndecodableValueIsRemoved(t *testing.T) {
 	}
 	if !strings.Contains(demo.Output(), "key=user") {
 		t.Errorf("the warning does not name the key:\n%s", demo.Output())
+	}
+}
+
+// TestStoreOutageShowsNoDetail: when Redis is down, a signed-in visitor
+// gets a plain 503 page; the address and the cause go to the log only.
+func TestStoreOutageShowsNoDetail(t *testing.T) {
+	bin := demotest.Build(t, "../..")
+	rs := redistest.Start(t, redistest.Options{})
+	demo := demotest.Start(t, bin, "REDIS_URL="+rs.URL())
+	c := webtest.Client(t)
+	if r := webtest.PostForm(t, c, demo.URL+"/signin", url.Values{"name": {"Ada"}}); r.Status != 303 {
+		t.Fatalf("sign-in: %d %s", r.Status, r.Body)
+	}
+	rs.Kill()
+	r := webtest.Get(t, c, demo.URL+"/")
+	if r.Status != http.StatusServiceUnavailable {
+		t.Fatalf("with Redis down: %d, want 503\n%s", r.Status, r.Body)
+	}
+	port := strconv.Itoa(rs.Port)
+	for _, detail := range []string{port, "127.0.0.1", "refused", "dial", "redis"} {
+		if strings.Contains(strings.ToLower(r.Body), detail) {
+			t.Errorf("the page shows %q: %q", detail, r.Body)
+		}
+	}
+	if !strings.Contains(demo.Output(), port) {
+		t.Errorf("the log does not say what failed:\n%s", demo.Output())
 	}
 }
