@@ -13,8 +13,12 @@ type ctxKey struct{}
 type requestState struct {
 	m *Manager
 
-	mu        sync.Mutex
-	loading   bool   // inside Load: a found session is the request's own
+	mu sync.Mutex
+	// loading is true only inside scs's Load: a session Find returns then is
+	// the request's own. scs's MergeSession also calls Find, for another
+	// token, and that session must not become the one this request commits
+	// over (Update mode) or touches.
+	loading   bool
 	loadedKey string // store key of the session loaded from the store
 	loadedTok string // the raw token that loaded it
 	expiry    time.Time

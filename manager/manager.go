@@ -83,6 +83,9 @@ type CookieConfig struct {
 	SessionOnly bool
 }
 
+// rememberMeKey is the session key under which scs keeps RememberMe's flag.
+const rememberMeKey = "__rememberMe"
+
 // Manager serves typed sessions. It is safe for concurrent use.
 type Manager struct {
 	sm         *scs.SessionManager
@@ -143,8 +146,10 @@ func New(cfg Config) *Manager {
 		m.refresh = time.Duration(float64(m.idle) * cfg.IdleRefresh)
 		m.touches = newTouchLog(m.refresh)
 	}
-	m.store = newStoreAdapter(cfg.Store, !cfg.StoreRawTokens, m)
-	m.store.hooks = cfg.Hooks
+	m.store = &storeAdapter{
+		be: wrapStore(cfg.Store), hash: !cfg.StoreRawTokens, maxSize: m.maxSize,
+		idle: m.idle, touches: m.touches, hooks: cfg.Hooks,
+	}
 
 	sm := scs.New()
 	sm.Store = m.store
@@ -198,7 +203,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		if err != nil {
 			return fmt.Errorf("sessionkit: put %q: %w", key, err)
 		}
-		if err := m.checkSize(len(b)); err != nil {
+		if err := checkSize(len(b), m.maxSize); err != nil {
 			return fmt.Errorf("sessionkit: put %q: %w", key, err)
 		}
 		m.sm.Put(ctx, key, v)
@@ -208,7 +213,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("sessionkit: put %q: %w", key, err)
 	}
-	if err := m.checkSize(val.Size()); err != nil {
+	if err := checkSize(val.Size(), m.maxSize); err != nil {
 		return fmt.Errorf("sessionkit: put %q: %w", key, err)
 	}
 	m.sm.Put(ctx, key, val)
@@ -218,9 +223,10 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 // Remove deletes key from the session; a missing key is not an error.
 func (m *Manager) Remove(ctx context.Context, key string) { m.sm.Remove(ctx, key) }
 
-func (m *Manager) checkSize(n int) error {
-	if m.maxSize > 0 && n > m.maxSize {
-		return fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, m.maxSize)
+// checkSize returns ErrTooLarge when n encoded bytes exceed max (> 0).
+func checkSize(n, max int) error {
+	if max > 0 && n > max {
+		return fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, max)
 	}
 	return nil
 }

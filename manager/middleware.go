@@ -61,7 +61,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	if err == nil {
 		if loaded {
 			st.cookieExpiry = m.sm.Deadline(ctx)
-			st.cookieRemember = m.sm.GetBool(ctx, "__rememberMe")
+			st.cookieRemember = m.sm.GetBool(ctx, rememberMeKey)
 		}
 		return ctx, nil
 	}
@@ -153,7 +153,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		expiry := st.expiry
 		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
 		st.mu.Unlock()
-		if unchanged && m.sm.GetBool(ctx, "__rememberMe") == st.cookieRemember {
+		if unchanged && m.sm.GetBool(ctx, rememberMeKey) == st.cookieRemember {
 			return nil // the browser's cookie already says all this
 		}
 		m.sm.WriteSessionCookie(ctx, w, token, expiry)
@@ -187,7 +187,7 @@ func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
 		expiry = d
 	}
 	var err error
-	if m.store.toucher != nil {
+	if m.store.be.canTouch() {
 		err = m.store.touch(ctx, key, expiry)
 	} else {
 		_, expiry, err = m.rewrite(ctx)

@@ -16,21 +16,12 @@ import (
 // for new tokens, update for loaded sessions), wraps errors in StoreError
 // and reports every operation to the hooks.
 type storeAdapter struct {
-	inner   scs.Store
-	ctxs    scs.CtxStore
-	cond    store.ConditionalCommitter
-	toucher store.Toucher
+	be      backend
 	hash    bool
-	m       *Manager
+	maxSize int
+	idle    time.Duration
+	touches *touchLog // nil without an idle timeout
 	hooks   *observe.Hooks
-}
-
-func newStoreAdapter(inner scs.Store, hash bool, m *Manager) *storeAdapter {
-	a := &storeAdapter{inner: inner, hash: hash, m: m}
-	a.ctxs, _ = inner.(scs.CtxStore)
-	a.cond, _ = inner.(store.ConditionalCommitter)
-	a.toucher, _ = inner.(store.Toucher)
-	return a
 }
 
 var (
@@ -51,8 +42,28 @@ func (a *storeAdapter) key(ctx context.Context, token string) string {
 	return hashToken(token)
 }
 
-func (a *storeAdapter) report(op string, start time.Time, n int, err error) {
-	a.hooks.Store(observe.StoreEvent{Op: op, Duration: time.Since(start), Bytes: n, Err: err})
+// timed runs one store operation, reports it to the hooks if anyone
+// listens (n is the bytes moved), and wraps a failure in a StoreError.
+// Errors in pass (conditional outcomes, not failures) are returned as is.
+func (a *storeAdapter) timed(op string, fn func() (n int, err error), pass ...error) error {
+	var start time.Time
+	on := a.hooks.StoreOn()
+	if on {
+		start = time.Now()
+	}
+	n, err := fn()
+	if on {
+		a.hooks.Store(observe.StoreEvent{Op: op, Duration: time.Since(start), Bytes: n, Err: err})
+	}
+	if err == nil {
+		return nil
+	}
+	for _, p := range pass {
+		if errors.Is(err, p) {
+			return err
+		}
+	}
+	return &StoreError{Op: op, Err: err}
 }
 
 func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
@@ -60,21 +71,13 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 }
 
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
-	}
 	key := a.key(ctx, token)
-	if a.ctxs != nil {
-		b, found, err = a.ctxs.FindCtx(ctx, key)
-	} else {
-		b, found, err = a.inner.Find(key)
-	}
-	if a.hooks.StoreOn() {
-		a.report(observe.OpFind, start, len(b), err)
-	}
+	err = a.timed(observe.OpFind, func() (int, error) {
+		b, found, err = a.be.FindCtx(ctx, key)
+		return len(b), err
+	})
 	if err != nil {
-		return nil, false, &StoreError{Op: observe.OpFind, Err: err}
+		return nil, false, err
 	}
 	if st := stateFrom(ctx); found && st != nil {
 		st.mu.Lock()
@@ -90,13 +93,13 @@ func (a *storeAdapter) Commit(token string, b []byte, expiry time.Time) error {
 	return a.CommitCtx(context.Background(), token, b, expiry)
 }
 
-func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) (err error) {
-	if err := a.m.checkSize(len(b)); err != nil {
+func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	if err := checkSize(len(b), a.maxSize); err != nil {
 		return err
 	}
 	now := time.Now()
-	if a.m.idle > 0 {
-		if idle := now.Add(a.m.idle); idle.Before(expiry) {
+	if a.idle > 0 {
+		if idle := now.Add(a.idle); idle.Before(expiry) {
 			expiry = idle
 		}
 	}
@@ -115,96 +118,58 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 	if key == "" {
 		key = a.key(ctx, token)
 	}
-	switch {
-	case a.cond != nil:
-		err = a.cond.CommitModeCtx(ctx, key, b, expiry, mode)
-	case a.ctxs != nil:
-		err = a.ctxs.CommitCtx(ctx, key, b, expiry)
-	default:
-		err = a.inner.Commit(key, b, expiry)
-	}
-	if a.hooks.StoreOn() {
-		a.report(observe.OpCommit, now, len(b), err)
-	}
+	err := a.timed(observe.OpCommit, func() (int, error) {
+		return len(b), a.be.CommitModeCtx(ctx, key, b, expiry, mode)
+	})
 	if err != nil {
-		return &StoreError{Op: observe.OpCommit, Err: err}
+		return err
 	}
 	if st != nil {
 		st.mu.Lock()
 		st.expiry = expiry
 		st.mu.Unlock()
 	}
-	if a.m.touches != nil {
-		a.m.touches.record(key, now)
+	if a.touches != nil {
+		a.touches.record(key, now)
 	}
 	return nil
 }
 
 func (a *storeAdapter) Delete(token string) error { return a.DeleteCtx(context.Background(), token) }
 
-func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) (err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
-	}
+func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 	key := a.key(ctx, token)
-	if a.ctxs != nil {
-		err = a.ctxs.DeleteCtx(ctx, key)
-	} else {
-		err = a.inner.Delete(key)
-	}
-	if a.hooks.StoreOn() {
-		a.report(observe.OpDelete, start, 0, err)
-	}
+	err := a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.DeleteCtx(ctx, key) })
 	if err != nil {
-		return &StoreError{Op: observe.OpDelete, Err: err}
+		return err
 	}
-	if a.m.touches != nil {
-		a.m.touches.forget(key)
+	if a.touches != nil {
+		a.touches.forget(key)
 	}
 	return nil
 }
 
-// touch extends the expiry of the session stored under key.
-func (a *storeAdapter) touch(ctx context.Context, key string, expiry time.Time) (err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
-	}
-	err = a.toucher.TouchCtx(ctx, key, expiry)
-	if a.hooks.StoreOn() {
-		a.report(observe.OpTouch, start, 0, err)
-	}
-	if err != nil && !errors.Is(err, store.ErrGone) {
-		return &StoreError{Op: observe.OpTouch, Err: err}
-	}
-	return err
+// touch extends the expiry of the session stored under key. It returns
+// store.ErrGone, unwrapped, when the session no longer exists.
+func (a *storeAdapter) touch(ctx context.Context, key string, expiry time.Time) error {
+	return a.timed(observe.OpTouch, func() (int, error) {
+		return 0, a.be.TouchCtx(ctx, key, expiry)
+	}, store.ErrGone)
 }
 
 func (a *storeAdapter) All() (map[string][]byte, error) { return a.AllCtx(context.Background()) }
 
 func (a *storeAdapter) AllCtx(ctx context.Context) (all map[string][]byte, err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
-	}
-	switch s := a.inner.(type) {
-	case scs.IterableCtxStore:
-		all, err = s.AllCtx(ctx)
-	case scs.IterableStore:
-		all, err = s.All()
-	default:
-		return nil, ErrNotIterable
-	}
-	if a.hooks.StoreOn() {
+	err = a.timed(observe.OpAll, func() (int, error) {
+		all, err = a.be.AllCtx(ctx)
 		n := 0
 		for _, b := range all {
 			n += len(b)
 		}
-		a.report(observe.OpAll, start, n, err)
-	}
+		return n, err
+	}, ErrNotIterable)
 	if err != nil {
-		return nil, &StoreError{Op: observe.OpAll, Err: err}
+		return nil, err
 	}
 	return all, nil
 }
