@@ -21,6 +21,7 @@ type backend interface {
 	// manager rewrites the session instead.
 	TouchCtx(ctx context.Context, key string, expiry time.Time) error
 	canTouch() bool
+	store.Retirer
 }
 
 // wrapped composes a backend from the store's own methods and fallbacks.
@@ -29,6 +30,7 @@ type wrapped struct {
 	commit  store.ConditionalCommitter
 	lister  scs.IterableCtxStore
 	toucher store.Toucher
+	store.Retirer
 }
 
 func wrapStore(s scs.Store) backend {
@@ -52,6 +54,11 @@ func wrapStore(s scs.Store) backend {
 		w.lister = notIterable{}
 	}
 	w.toucher, _ = s.(store.Toucher)
+	if r, ok := s.(store.Retirer); ok {
+		w.Retirer = r
+	} else {
+		w.Retirer = plainDelete{w.CtxStore}
+	}
 	return w
 }
 
@@ -100,3 +107,18 @@ type notIterable struct{}
 
 func (notIterable) All() (map[string][]byte, error)                   { return nil, ErrNotIterable }
 func (notIterable) AllCtx(context.Context) (map[string][]byte, error) { return nil, ErrNotIterable }
+
+// plainDelete is scs's behaviour for stores that cannot retire a token:
+// delete it, and create the renewed session unconditionally. A renewal
+// racing a logout can then keep the session alive.
+type plainDelete struct{ s scs.CtxStore }
+
+func (p plainDelete) RetireCtx(ctx context.Context, key string, _ time.Duration) (bool, error) {
+	return true, p.s.DeleteCtx(ctx, key)
+}
+
+func (p plainDelete) RenewCtx(ctx context.Context, _, newKey string, b []byte, expiry time.Time, _ time.Duration) error {
+	return p.s.CommitCtx(ctx, newKey, b, expiry)
+}
+
+func (plainDelete) ReleaseCtx(context.Context, string) error { return nil }

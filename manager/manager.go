@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/alexedwards/scs/v2/memstore"
 
 	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/observe"
+	"github.com/sessionkit/sessionkit/store/memstore"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -26,8 +26,9 @@ const (
 // the msgpack codec, 24-hour sessions, a Lax, HttpOnly, persistent cookie
 // named "session", hashed tokens in the store and a 1 MiB size limit.
 type Config struct {
-	// Store holds the encoded sessions. Default: scs's memstore, which loses
-	// every session on restart; use store/redisstore or store/boltstore.
+	// Store holds the encoded sessions. Default: a store/memstore the
+	// Manager owns (Close stops its sweep), which loses every session on
+	// restart; use store/redisstore or store/boltstore to keep them.
 	Store scs.Store
 	// Codec encodes sessions. Default: codec.Msgpack(). Codecs from package
 	// codec keep Go types and decode lazily; any other scs.Codec works too,
@@ -98,12 +99,15 @@ type Manager struct {
 	errHandler func(http.ResponseWriter, *http.Request, error)
 	logger     *slog.Logger
 	cookieName string
+	owned      *memstore.Store // the default store, created by New
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.
 func New(cfg Config) *Manager {
+	var owned *memstore.Store
 	if cfg.Store == nil {
-		cfg.Store = memstore.New()
+		owned = memstore.New()
+		cfg.Store = owned
 	}
 	if cfg.Codec == nil {
 		cfg.Codec = codec.Msgpack()
@@ -137,6 +141,7 @@ func New(cfg Config) *Manager {
 		logger:     cfg.Logger,
 		errHandler: cfg.ErrorHandler,
 		cookieName: c.Name,
+		owned:      owned,
 	}
 	if m.errHandler == nil {
 		m.errHandler = m.defaultErrorHandler
@@ -168,6 +173,17 @@ func New(cfg Config) *Manager {
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
 	return m
+}
+
+// Close releases what New created: the default in-memory store's expiry
+// sweep stops (its sessions stay readable). A Store passed in Config is the
+// caller's to close. A Manager that is garbage collected stops the sweep
+// too; Close makes it prompt. Close is safe to call more than once.
+func (m *Manager) Close() error {
+	if m.owned == nil {
+		return nil
+	}
+	return m.owned.Close()
 }
 
 // SessionManager returns the underlying scs manager, for everything scs

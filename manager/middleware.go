@@ -70,15 +70,16 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	}
 	// The blob is unreadable: drop it so the next request does not pay for
 	// it again, and carry on with a fresh session and, at commit, a new token.
+	st.mu.Lock()
+	hashedKey := st.loadedKey
+	st.loadedKey, st.loadedTok = "", ""
+	st.mu.Unlock()
 	m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
 		slog.String("err", err.Error()))
-	if derr := m.store.DeleteCtx(base, token); derr != nil {
+	if derr := m.store.deleteKey(base, hashedKey); derr != nil {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
 			slog.String("err", derr.Error()))
 	}
-	st.mu.Lock()
-	st.loadedKey, st.loadedTok = "", ""
-	st.mu.Unlock()
 	return m.sm.Load(base, "")
 }
 
@@ -141,8 +142,10 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		token, _, err := m.sm.Commit(ctx)
 		if errors.Is(err, store.ErrGone) {
 			// Deleted while this request ran (logout, renewal elsewhere):
-			// the late commit is dropped, and so is the cookie.
+			// the late commit is dropped and the cookie cleared, so the
+			// request ends logged out.
 			m.logger.LogAttrs(ctx, slog.LevelInfo, "sessionkit: dropped commit of a session deleted meanwhile")
+			m.sm.WriteSessionCookie(ctx, w, "", time.Time{})
 			return nil
 		}
 		if err != nil {
@@ -158,6 +161,11 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		}
 		m.sm.WriteSessionCookie(ctx, w, token, expiry)
 	case scs.Destroyed:
+		if err := m.store.destroyed(ctx, stateFrom(ctx)); err != nil {
+			// The mark expires by itself within RenewalPending.
+			m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not release a logged-out token",
+				slog.String("err", err.Error()))
+		}
 		m.sm.WriteSessionCookie(ctx, w, "", time.Time{})
 	case scs.Unmodified:
 		if m.idle > 0 {

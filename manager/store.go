@@ -11,6 +11,18 @@ import (
 	"github.com/sessionkit/sessionkit/store"
 )
 
+// Timing of a token renewal (see store.Retirer).
+const (
+	// RenewalPending bounds how long a request may take between
+	// RenewToken (or Destroy) and its commit: a renewal committed later
+	// fails, and the request ends logged out.
+	RenewalPending = time.Minute
+	// RenewalGrace is how long after a renewal a logout sent with the old
+	// token still ends the renewed session (the browser may not have seen
+	// the new cookie yet).
+	RenewalGrace = time.Minute
+)
+
 // storeAdapter sits between scs and the configured store. It hashes tokens,
 // applies the idle timeout and size limit, picks the commit mode (create
 // for new tokens, update for loaded sessions), wraps errors in StoreError
@@ -79,10 +91,14 @@ func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, fou
 	if err != nil {
 		return nil, false, err
 	}
-	if st := stateFrom(ctx); found && st != nil {
+	if st := stateFrom(ctx); st != nil {
 		st.mu.Lock()
 		if st.loading {
-			st.loadedKey, st.loadedTok = key, token
+			if found {
+				st.loadedKey, st.loadedTok = key, token
+			} else {
+				st.missKey = key
+			}
 		}
 		st.mu.Unlock()
 	}
@@ -103,14 +119,22 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 			expiry = idle
 		}
 	}
-	var key string
+	var key, renewedFrom string
 	mode := store.Upsert
 	st := stateFrom(ctx)
 	if st != nil && !st.iterating {
 		st.mu.Lock()
-		if st.loadedTok != "" && st.loadedTok == token {
+		switch {
+		case st.loadedTok != "" && st.loadedTok == token:
 			mode, key = store.Update, st.loadedKey // hashed once, at load
-		} else {
+		case st.retired && !st.retiredExisted:
+			// Renewed while another request ended the session: the
+			// renewal must not carry it on.
+			st.mu.Unlock()
+			return &StoreError{Op: observe.OpCommit, Err: store.ErrGone}
+		case st.retired:
+			mode, renewedFrom = store.Create, st.loadedKey
+		default:
 			mode = store.Create
 		}
 		st.mu.Unlock()
@@ -119,6 +143,9 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 		key = a.key(ctx, token)
 	}
 	err := a.timed(observe.OpCommit, func() (int, error) {
+		if renewedFrom != "" {
+			return len(b), a.be.RenewCtx(ctx, renewedFrom, key, b, expiry, RenewalGrace)
+		}
 		return len(b), a.be.CommitModeCtx(ctx, key, b, expiry, mode)
 	})
 	if err != nil {
@@ -127,6 +154,11 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 	if st != nil {
 		st.mu.Lock()
 		st.expiry = expiry
+		if renewedFrom != "" {
+			// From now on this request's session is the renewed one: a
+			// second commit updates it.
+			st.loadedKey, st.loadedTok, st.retired = key, token, false
+		}
 		st.mu.Unlock()
 	}
 	if a.touches != nil {
@@ -137,8 +169,68 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 
 func (a *storeAdapter) Delete(token string) error { return a.DeleteCtx(context.Background(), token) }
 
+// DeleteCtx is how scs's Destroy and RenewToken end a session. A request's
+// own loaded session is not deleted but retired (store.Retirer), so that a
+// renewal and a logout racing on it end with no session alive: the commit
+// later either releases the mark (logout) or renews through it.
 func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
-	key := a.key(ctx, token)
+	st := stateFrom(ctx)
+	if st == nil {
+		return a.deleteKey(ctx, a.key(ctx, token))
+	}
+	if st.iterating {
+		// Log out everywhere: retire, so that a renewal under way fails,
+		// then drop the mark at once.
+		existed, err := a.retire(ctx, token)
+		if err == nil && existed {
+			err = a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.ReleaseCtx(ctx, token) })
+		}
+		return err
+	}
+	st.mu.Lock()
+	own := token != "" && token == st.loadedTok && !st.retired
+	miss := st.missKey
+	if token == "" {
+		st.missKey = ""
+	}
+	st.mu.Unlock()
+	switch {
+	case own:
+		existed, err := a.retire(ctx, st.loadedKey)
+		if err != nil {
+			return err
+		}
+		st.mu.Lock()
+		st.retired, st.retiredExisted = true, existed
+		st.mu.Unlock()
+		return nil
+	case token == "":
+		// scs's Destroy of a session that was never stored. If the cookie
+		// named a key that held nothing, it may be a token renewed a moment
+		// ago by another request: retiring it ends that renewal too.
+		if miss == "" {
+			return nil
+		}
+		_, err := a.retire(ctx, miss)
+		return err
+	}
+	return a.deleteKey(ctx, a.key(ctx, token))
+}
+
+// retire retires the session under key (see store.Retirer).
+func (a *storeAdapter) retire(ctx context.Context, key string) (existed bool, err error) {
+	err = a.timed(observe.OpDelete, func() (int, error) {
+		existed, err = a.be.RetireCtx(ctx, key, RenewalPending)
+		return 0, err
+	})
+	if a.touches != nil {
+		a.touches.forget(key)
+	}
+	return existed, err
+}
+
+// deleteKey deletes key outright.
+func (a *storeAdapter) deleteKey(ctx context.Context, key string) error {
 	err := a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.DeleteCtx(ctx, key) })
 	if err != nil {
 		return err
@@ -147,6 +239,18 @@ func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 		a.touches.forget(key)
 	}
 	return nil
+}
+
+// destroyed finishes a request whose session was destroyed: the pending
+// mark its retire left is deleted.
+func (a *storeAdapter) destroyed(ctx context.Context, st *requestState) error {
+	st.mu.Lock()
+	key, own := st.loadedKey, st.retired && st.retiredExisted
+	st.mu.Unlock()
+	if !own {
+		return nil
+	}
+	return a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.ReleaseCtx(ctx, key) })
 }
 
 // touch extends the expiry of the session stored under key. It returns

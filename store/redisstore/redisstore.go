@@ -13,6 +13,8 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,6 +23,7 @@ import (
 	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/store"
+	"github.com/sessionkit/sessionkit/store/internal/mark"
 )
 
 // DefaultPrefix is the key prefix, the same as scs/redisstore's, so
@@ -65,6 +68,7 @@ func New(pool *redis.Pool, opts ...Option) *Store {
 var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
+	_ store.Retirer              = (*Store)(nil)
 )
 
 // do runs one command on a pooled connection. A pooled connection can be
@@ -241,7 +245,7 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 				return nil, fmt.Errorf("redisstore: MGET: %w", err)
 			}
 			for i, v := range values {
-				if v != nil {
+				if v != nil && !mark.Is(v) {
 					all[strings.TrimPrefix(keys[i], s.prefix)] = v
 				}
 			}
@@ -262,4 +266,95 @@ func escapeGlob(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// markSuffix names the key that holds a retired token's mark. The session
+// key itself is deleted when its token is retired, so GET, SET XX and
+// PEXPIRE keep their one-command semantics and never see a mark.
+const markSuffix = ":retired"
+
+// script is a Lua script sent by EVALSHA, falling back to EVAL when the
+// server does not have it cached (NOSCRIPT): one command either way.
+type script struct {
+	src, sha string
+	keys     int
+}
+
+func newScript(keys int, src string) *script {
+	sum := sha1.Sum([]byte(src))
+	return &script{src: src, sha: hex.EncodeToString(sum[:]), keys: keys}
+}
+
+func (s *Store) eval(ctx context.Context, sc *script, args ...any) (any, error) {
+	full := append([]any{sc.sha, sc.keys}, args...)
+	reply, err := s.do(ctx, "EVALSHA", full...)
+	var re redis.Error
+	if errors.As(err, &re) && strings.HasPrefix(string(re), "NOSCRIPT") {
+		full[0] = sc.src
+		reply, err = s.do(ctx, "EVAL", full...)
+	}
+	return reply, err
+}
+
+// retireScript: KEYS session key, mark key; ARGV pending ms, pending mark,
+// forward prefix, key prefix. The forward mark's target is read from the
+// mark, so it is not declared in KEYS: not for Redis Cluster.
+var retireScript = newScript(2, `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('DEL', KEYS[1])
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
+  return 1
+end
+local m = redis.call('GET', KEYS[2])
+if m then
+  redis.call('DEL', KEYS[2])
+  if string.sub(m, 1, #ARGV[3]) == ARGV[3] then
+    local to = ARGV[4] .. string.sub(m, #ARGV[3] + 1)
+    redis.call('DEL', to)
+    if redis.call('GET', to .. ':retired') == ARGV[2] then
+      redis.call('DEL', to .. ':retired')
+    end
+  end
+end
+return 0`)
+
+// renewScript: KEYS old mark key, new session key; ARGV pending mark,
+// blob, expiry ms, forward mark, grace ms.
+var renewScript = newScript(2, `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if not redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX') then return -1 end
+redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+return 1`)
+
+// RetireCtx implements store.Retirer: one EVALSHA. The session key is
+// deleted and its mark kept under the same key plus ":retired".
+func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (bool, error) {
+	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
+		max(ttl.Milliseconds(), 1), mark.Pending(), mark.ForwardPrefix(), s.prefix))
+	return n == 1, err
+}
+
+// RenewCtx implements store.Retirer: one EVALSHA.
+func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byte, expiry time.Time, grace time.Duration) error {
+	ms := time.Until(expiry).Milliseconds()
+	if ms <= 0 {
+		return store.ErrGone
+	}
+	n, err := redis.Int(s.eval(ctx, renewScript, s.prefix+oldToken+markSuffix, s.prefix+newToken,
+		mark.Pending(), b, ms, mark.Forward(newToken), max(grace.Milliseconds(), 1)))
+	switch {
+	case err != nil:
+		return err
+	case n == 0:
+		return store.ErrGone
+	case n < 0:
+		return store.ErrExists
+	}
+	return nil
+}
+
+// ReleaseCtx implements store.Retirer: one DEL of the mark.
+func (s *Store) ReleaseCtx(ctx context.Context, token string) error {
+	_, err := s.do(ctx, "DEL", s.prefix+token+markSuffix)
+	return err
 }
