@@ -54,7 +54,10 @@ type Config struct {
 	// over a store scs wrote without it.
 	StoreRawTokens bool
 	// MaxSize limits a session's encoded size in bytes; Put and commit fail
-	// with ErrTooLarge beyond it. Default 1 MiB; negative means no limit.
+	// with ErrTooLarge beyond it, and a stored session larger than it is
+	// treated as undecodable before any of it is decoded: the request gets
+	// a fresh session and the blob is deleted. Default 1 MiB; negative
+	// means no limit.
 	MaxSize int
 	// ErrorHandler answers requests whose session cannot be loaded or
 	// committed. Default: log with Logger and answer 503 for store errors

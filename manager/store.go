@@ -3,10 +3,12 @@ package manager
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/observe"
 	"github.com/sessionkit/sessionkit/store"
 )
@@ -101,6 +103,14 @@ func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, fou
 			}
 		}
 		st.mu.Unlock()
+	}
+	if found && a.maxSize > 0 && len(b) > a.maxSize {
+		// Nothing this manager writes is that large: the blob was planted
+		// or written under another limit. It is not decoded at all — a
+		// decoder can be made to recurse past what the stack survives —
+		// and LoadAndSave deletes it like any undecodable session.
+		return nil, false, fmt.Errorf("%w: stored session of %d bytes exceeds MaxSize %d",
+			codec.ErrCorrupt, len(b), a.maxSize)
 	}
 	return b, found, nil
 }
