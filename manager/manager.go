@@ -24,7 +24,8 @@ const (
 
 // Config configures a Manager. The zero Config is usable: an in-memory store,
 // the msgpack codec, 24-hour sessions, a Lax, HttpOnly, persistent cookie
-// named "session", hashed tokens in the store and a 1 MiB size limit.
+// named "session" that is Secure whenever the request came over HTTPS,
+// hashed tokens in the store and a 1 MiB size limit.
 type Config struct {
 	// Store holds the encoded sessions. Default: a store/memstore the
 	// Manager owns (Close stops its sweep), which loses every session on
@@ -76,12 +77,25 @@ type Config struct {
 // CookieConfig configures the session cookie. The cookie is always HttpOnly:
 // no script needs the session token.
 type CookieConfig struct {
-	Name        string        // default "session"
-	Domain      string        // default: host-only
-	Path        string        // default "/"
-	Secure      bool          // set it when serving over HTTPS
+	// Name defaults to "session". A name starting with "__Host-" (the
+	// safest choice on HTTPS: browsers then bind the cookie to this exact
+	// host, Secure, with Path "/") makes the cookie Secure on every
+	// response and requires Path "/" (the default) and no Domain; one
+	// starting with "__Secure-" makes it Secure. New panics when such a
+	// name is combined with settings browsers would reject.
+	Name   string
+	Domain string // default: host-only
+	Path   string // default "/"
+	// Secure and Insecure set the cookie's Secure attribute on every
+	// response, or on none. Leaving both false (the zero value) is
+	// automatic: Secure when the request arrived over TLS or with
+	// "X-Forwarded-Proto: https" (set by Heroku's router and most proxies),
+	// so a deployed app gets Secure cookies while http://localhost still
+	// works. Setting both panics in New.
+	Secure      bool
+	Insecure    bool
 	SameSite    http.SameSite // default http.SameSiteLaxMode
-	Partitioned bool          // CHIPS; requires Secure
+	Partitioned bool          // CHIPS; browsers require Secure with it
 	// SessionOnly makes the cookie a browser-session cookie (no Expires)
 	// unless the handler calls SessionManager().RememberMe(ctx, true).
 	SessionOnly bool
@@ -102,10 +116,13 @@ type Manager struct {
 	errHandler func(http.ResponseWriter, *http.Request, error)
 	logger     *slog.Logger
 	cookieName string
+	cookie     cookieSettings
 	owned      *memstore.Store // the default store, created by New
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.
+// It panics if cfg.Cookie is a cookie no browser would keep (see
+// CookieConfig.Name), a programming error best found at startup.
 func New(cfg Config) *Manager {
 	var owned *memstore.Store
 	if cfg.Store == nil {
@@ -127,23 +144,15 @@ func New(cfg Config) *Manager {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := cfg.Cookie
-	if c.Name == "" {
-		c.Name = DefaultCookieName
-	}
-	if c.Path == "" {
-		c.Path = "/"
-	}
-	if c.SameSite == 0 {
-		c.SameSite = http.SameSiteLaxMode
-	}
+	c := newCookieSettings(cfg.Cookie)
 
 	m := &Manager{
 		idle:       cfg.IdleTimeout,
 		maxSize:    cfg.MaxSize,
 		logger:     cfg.Logger,
 		errHandler: cfg.ErrorHandler,
-		cookieName: c.Name,
+		cookieName: c.name,
+		cookie:     c,
 		owned:      owned,
 	}
 	if m.errHandler == nil {
@@ -168,10 +177,12 @@ func New(cfg Config) *Manager {
 	// the raw token from the adapter that needs it to pick a commit mode.
 	sm.IdleTimeout = 0
 	sm.HashTokenInStore = false
+	// The manager writes the cookie itself (writeCookie, to decide Secure
+	// per request); this is for code that calls scs's WriteSessionCookie.
 	sm.Cookie = scs.SessionCookie{
-		Name: c.Name, Domain: c.Domain, Path: c.Path, HttpOnly: true,
-		Secure: c.Secure, SameSite: c.SameSite, Partitioned: c.Partitioned,
-		Persist: !c.SessionOnly,
+		Name: c.name, Domain: c.domain, Path: c.path, HttpOnly: true,
+		Secure: c.secure == secureAlways, SameSite: c.sameSite, Partitioned: c.partitioned,
+		Persist: c.persist,
 	}
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm

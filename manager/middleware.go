@@ -145,7 +145,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 			// the late commit is dropped and the cookie cleared, so the
 			// request ends logged out.
 			m.logger.LogAttrs(ctx, slog.LevelInfo, "sessionkit: dropped commit of a session deleted meanwhile")
-			m.sm.WriteSessionCookie(ctx, w, "", time.Time{})
+			m.writeCookie(ctx, w, r, "", time.Time{})
 			return nil
 		}
 		if err != nil {
@@ -159,17 +159,17 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		if unchanged && m.sm.GetBool(ctx, rememberMeKey) == st.cookieRemember {
 			return nil // the browser's cookie already says all this
 		}
-		m.sm.WriteSessionCookie(ctx, w, token, expiry)
+		m.writeCookie(ctx, w, r, token, expiry)
 	case scs.Destroyed:
 		if err := m.store.destroyed(ctx, stateFrom(ctx)); err != nil {
 			// The mark expires by itself within RenewalPending.
 			m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not release a logged-out token",
 				slog.String("err", err.Error()))
 		}
-		m.sm.WriteSessionCookie(ctx, w, "", time.Time{})
+		m.writeCookie(ctx, w, r, "", time.Time{})
 	case scs.Unmodified:
 		if m.idle > 0 {
-			m.touch(ctx, w)
+			m.touch(ctx, w, r)
 		}
 	}
 	return nil
@@ -178,7 +178,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 // touch extends an unchanged session's idle expiry if this process has not
 // done so within the refresh window. A failure is logged, not fatal: the
 // session still works until its current expiry.
-func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
+func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(ctx)
 	st.mu.Lock()
 	key, token := st.loadedKey, st.loadedTok
@@ -209,7 +209,7 @@ func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
 		return
 	}
 	m.touches.record(key, now)
-	m.sm.WriteSessionCookie(ctx, w, token, expiry)
+	m.writeCookie(ctx, w, r, token, expiry)
 }
 
 // rewrite recommits an unchanged session: the idle fallback for stores
