@@ -121,4 +121,4 @@ func (p plainDelete) RenewCtx(ctx context.Context, _, newKey string, b []byte, e
 	return p.s.CommitCtx(ctx, newKey, b, expiry)
 }
 
-func (plainDelete) ReleaseCtx(context.Context, string) error { return nil }
+func (plainDelete) EndCtx(context.Context, string) error { return nil }

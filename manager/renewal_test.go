@@ -62,7 +62,7 @@ func (s *stepped) serve(m *manager.Manager, cookie string, action func(ctx conte
 }
 
 // interleavings lists every order of two three-step requests, as strings
-// of 'a' (the renewal) and 'l' (the logout).
+// of 'a' and 'b'.
 func interleavings() []string {
 	var out []string
 	var walk func(prefix string, a, l int)
@@ -75,7 +75,7 @@ func interleavings() []string {
 			walk(prefix+"a", a+1, l)
 		}
 		if l < 3 {
-			walk(prefix+"l", a, l+1)
+			walk(prefix+"b", a, l+1)
 		}
 	}
 	walk("", 0, 0)
@@ -91,91 +91,161 @@ func countSessions(t *testing.T, m *manager.Manager) int {
 	return n
 }
 
-// TestRenewalRacingLogout: request A loads a signed-in session and renews
-// its token (as at a privilege change) while request L, with the same
-// cookie, logs out. Every ordering of their load, action and commit steps
-// (20 orders, 10 times each) and 60 freely scheduled runs must end with
-// no session in the store: the logout wins.
-func TestRenewalRacingLogout(t *testing.T) {
+// race runs two requests with the same signed-in cookie through m, doing
+// a and b in their handlers: each of the 20 orders of their load, action
+// and commit steps 10 times (each step released by the test), then 60
+// times with every gate open so the scheduler picks. After each run, ok
+// judges the store (through m) and the two responses; the orders where it
+// failed are reported.
+func race(t *testing.T, m *manager.Manager, a, b func(ctx context.Context), ok func(ra, rb *httptest.ResponseRecorder) string) {
+	t.Helper()
 	orders := interleavings()
 	if len(orders) != 20 {
 		t.Fatalf("%d interleavings, want 20", len(orders))
 	}
+	login := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = typed.Put(r.Context(), "user", "ada")
+	}))
+	failures := map[string]int{}
+	var firstWhy string
+	run := func(order string, free bool) {
+		rec := httptest.NewRecorder()
+		login.ServeHTTP(rec, httptest.NewRequest("POST", "/login", nil))
+		cookie := strings.SplitN(rec.Header().Get("Set-Cookie"), ";", 2)[0]
+		sa, sb := newStepped(), newStepped()
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); sa.serve(m, cookie, a) }()
+		go func() { defer wg.Done(); sb.serve(m, cookie, b) }()
+		if free {
+			for i := 0; i < 3; i++ {
+				close(sa.gate[i])
+				close(sb.gate[i])
+			}
+		} else {
+			var ai, bi int
+			for _, c := range order {
+				s, i := sa, &ai
+				if c == 'b' {
+					s, i = sb, &bi
+				}
+				close(s.gate[*i])
+				select {
+				case <-s.done[*i]:
+				case <-time.After(10 * time.Second):
+					t.Fatalf("order %s: step %d of %c did not finish", order, *i, c)
+				}
+				*i++
+			}
+		}
+		wg.Wait()
+		if why := ok(sa.rec, sb.rec); why != "" {
+			failures[order]++
+			if firstWhy == "" {
+				firstWhy = order + ": " + why
+			}
+		}
+		// Start the next run from an empty store.
+		_ = m.Iterate(context.Background(), func(ctx context.Context) error {
+			return m.SessionManager().Destroy(ctx)
+		})
+	}
+	runs := 0
+	for rep := 0; rep < 10; rep++ {
+		for _, order := range orders {
+			run(order, false)
+			runs++
+		}
+	}
+	for i := 0; i < 60; i++ {
+		run("free", true)
+		runs++
+	}
+	if len(failures) > 0 {
+		var keys []string
+		for k, v := range failures {
+			keys = append(keys, fmt.Sprintf("%s×%d", k, v))
+		}
+		sort.Strings(keys)
+		t.Errorf("%d of %d runs failed (a, b = a step of each request: load, action, commit): %s; first: %s",
+			len(keys), runs, strings.Join(keys, " "), firstWhy)
+	}
+}
+
+// sessionCookie returns the session cookie a response set: its value ("" for
+// a deletion) and whether it set one.
+func sessionCookie(rec *httptest.ResponseRecorder) (string, bool) {
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == manager.DefaultCookieName {
+			return c.Value, true
+		}
+	}
+	return "", false
+}
+
+// renewAtPrivilegeChange renews the token of a signed-in session.
+func renewAtPrivilegeChange(m *manager.Manager) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		if _, err := typed.Get[string](ctx, "user"); err == nil {
+			_ = m.SessionManager().RenewToken(ctx)
+			_ = typed.Put(ctx, "role", "admin")
+		}
+	}
+}
+
+// TestRenewalRacingLogout: request a renews the token of a signed-in
+// session (as at a privilege change) while request b, with the same
+// cookie, logs out. In every order no session is left: the logout wins.
+func TestRenewalRacingLogout(t *testing.T) {
 	for _, su := range allStores() {
 		t.Run(su.name, func(t *testing.T) {
 			m := manager.New(manager.Config{Store: su.make(t), Logger: quietLogger()})
 			t.Cleanup(func() { _ = m.Close() })
-			login := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				_ = typed.Put(r.Context(), "user", "ada")
-			}))
-			renew := func(ctx context.Context) {
-				if _, err := typed.Get[string](ctx, "user"); err == nil {
-					_ = m.SessionManager().RenewToken(ctx)
-					_ = typed.Put(ctx, "role", "admin")
-				}
-			}
 			logout := func(ctx context.Context) { _ = m.SessionManager().Destroy(ctx) }
-
-			failures := map[string]int{}
-			run := func(order string, free bool) {
-				rec := httptest.NewRecorder()
-				login.ServeHTTP(rec, httptest.NewRequest("POST", "/login", nil))
-				cookie := strings.SplitN(rec.Header().Get("Set-Cookie"), ";", 2)[0]
-				a, l := newStepped(), newStepped()
-				var wg sync.WaitGroup
-				wg.Add(2)
-				go func() { defer wg.Done(); a.serve(m, cookie, renew) }()
-				go func() { defer wg.Done(); l.serve(m, cookie, logout) }()
-				if free {
-					// Open every gate at once: the scheduler picks the order.
-					for i := 0; i < 3; i++ {
-						close(a.gate[i])
-						close(l.gate[i])
-					}
-				} else {
-					var ai, li int
-					for _, c := range order {
-						s, i := a, &ai
-						if c == 'l' {
-							s, i = l, &li
-						}
-						close(s.gate[*i])
-						select {
-						case <-s.done[*i]:
-						case <-time.After(10 * time.Second):
-							t.Fatalf("order %s: step %d of %c did not finish", order, *i, c)
-						}
-						*i++
-					}
-				}
-				wg.Wait()
+			race(t, m, renewAtPrivilegeChange(m), logout, func(ra, rb *httptest.ResponseRecorder) string {
 				if n := countSessions(t, m); n != 0 {
-					failures[order]++
-					_ = m.Iterate(context.Background(), func(ctx context.Context) error {
-						return m.SessionManager().Destroy(ctx)
-					})
+					return fmt.Sprintf("%d sessions alive after the logout", n)
 				}
-			}
-			runs := 0
-			for rep := 0; rep < 10; rep++ {
-				for _, order := range orders {
-					run(order, false)
-					runs++
+				return ""
+			})
+		})
+	}
+}
+
+// TestConcurrentRenewals: two requests renew the same session at once.
+// One wins — exactly one session is left, holding the user, under the
+// token its response set — and the other ends logged out: its response
+// clears the cookie or sets none.
+func TestConcurrentRenewals(t *testing.T) {
+	for _, su := range allStores() {
+		t.Run(su.name, func(t *testing.T) {
+			m := manager.New(manager.Config{Store: su.make(t), Logger: quietLogger()})
+			t.Cleanup(func() { _ = m.Close() })
+			renew := renewAtPrivilegeChange(m)
+			race(t, m, renew, renew, func(ra, rb *httptest.ResponseRecorder) string {
+				if n := countSessions(t, m); n != 1 {
+					return fmt.Sprintf("%d sessions alive, want 1", n)
 				}
-			}
-			for i := 0; i < 60; i++ {
-				run("free", true)
-				runs++
-			}
-			if len(failures) > 0 {
-				var keys []string
-				for k, v := range failures {
-					keys = append(keys, fmt.Sprintf("%s×%d", k, v))
+				va, _ := sessionCookie(ra)
+				vb, _ := sessionCookie(rb)
+				if (va == "") == (vb == "") {
+					return fmt.Sprintf("cookies %q and %q: want exactly one new token", va, vb)
 				}
-				sort.Strings(keys)
-				t.Errorf("%d of %d runs left a session alive after the logout (a=renewal step, l=logout step; load, action, commit): %s",
-					len(keys), runs, strings.Join(keys, " "))
-			}
+				winner := va + vb
+				h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if role, _ := typed.Get[string](r.Context(), "role"); role != "admin" {
+						http.Error(w, "lost", http.StatusNotFound)
+					}
+				}))
+				rec := httptest.NewRecorder()
+				r := httptest.NewRequest("GET", "/", nil)
+				r.Header.Set("Cookie", manager.DefaultCookieName+"="+winner)
+				h.ServeHTTP(rec, r)
+				if rec.Code != http.StatusOK {
+					return "the winner's token does not load the renewed session"
+				}
+				return ""
+			})
 		})
 	}
 }
@@ -200,6 +270,8 @@ func TestRenewalAndLogoutOnRedis(t *testing.T) {
 
 	_, _, first := get(t, srv.URL+"/login", "")
 	_, _, warm := get(t, srv.URL+"/renew", first) // loads the scripts into Redis
+	_, _, other := get(t, srv.URL+"/login", "")
+	get(t, srv.URL+"/logout", other)
 	// Round trips, from the hooks: one per store operation. Redis's own
 	// statistics also count the commands the scripts run inside.
 	var renewed string
@@ -237,8 +309,8 @@ func TestRenewalAndLogoutOnRedis(t *testing.T) {
 	if got, want := ops.take(), map[string]int{"delete": 2, "find": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("logout: store operations %v, want %v", got, want)
 	}
-	if calls["evalsha"] != 1 || calls["eval"] != 0 {
-		t.Errorf("logout sent %v, want 1 EVALSHA (retire) and no EVAL", calls)
+	if calls["evalsha"] != 2 || calls["eval"] != 0 {
+		t.Errorf("logout sent %v, want 2 EVALSHA (retire, end) and no EVAL", calls)
 	}
 	// What is left are the forward marks of the two renewals, each of
 	// which ends with its grace; no session.

@@ -182,20 +182,20 @@ func (a *storeAdapter) Delete(token string) error { return a.DeleteCtx(context.B
 // DeleteCtx is how scs's Destroy and RenewToken end a session. A request's
 // own loaded session is not deleted but retired (store.Retirer), so that a
 // renewal and a logout racing on it end with no session alive: the commit
-// later either releases the mark (logout) or renews through it.
+// later either ends the mark (logout, see destroyed) or renews through it.
+// Which of the two it will be is not known here: both call Delete.
 func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 	st := stateFrom(ctx)
 	if st == nil {
 		return a.deleteKey(ctx, a.key(ctx, token))
 	}
 	if st.iterating {
-		// Log out everywhere: retire, so that a renewal under way fails,
-		// then drop the mark at once.
-		existed, err := a.retire(ctx, token)
-		if err == nil && existed {
-			err = a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.ReleaseCtx(ctx, token) })
+		// Log out everywhere: retire, then end the mark at once (ours, or
+		// that of a renewal under way, which then fails).
+		if _, err := a.retire(ctx, token); err != nil {
+			return err
 		}
-		return err
+		return a.end(ctx, token)
 	}
 	st.mu.Lock()
 	own := token != "" && token == st.loadedTok && !st.retired
@@ -216,13 +216,13 @@ func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 		return nil
 	case token == "":
 		// scs's Destroy of a session that was never stored. If the cookie
-		// named a key that held nothing, it may be a token renewed a moment
-		// ago by another request: retiring it ends that renewal too.
+		// named a key that held no session, it may hold the mark of a
+		// renewal by another request, under way or just done: ending it
+		// ends that renewal too.
 		if miss == "" {
 			return nil
 		}
-		_, err := a.retire(ctx, miss)
-		return err
+		return a.end(ctx, miss)
 	}
 	return a.deleteKey(ctx, a.key(ctx, token))
 }
@@ -251,16 +251,22 @@ func (a *storeAdapter) deleteKey(ctx context.Context, key string) error {
 	return nil
 }
 
-// destroyed finishes a request whose session was destroyed: the pending
-// mark its retire left is deleted.
+// destroyed finishes a request whose session was destroyed: the mark
+// under its token is ended — its own pending mark, or that of a renewal by
+// another request, which then fails (or, if already done, whose renewed
+// session is deleted).
 func (a *storeAdapter) destroyed(ctx context.Context, st *requestState) error {
 	st.mu.Lock()
-	key, own := st.loadedKey, st.retired && st.retiredExisted
+	key, retired := st.loadedKey, st.retired
 	st.mu.Unlock()
-	if !own {
+	if !retired {
 		return nil
 	}
-	return a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.ReleaseCtx(ctx, key) })
+	return a.end(ctx, key)
+}
+
+func (a *storeAdapter) end(ctx context.Context, key string) error {
+	return a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.EndCtx(ctx, key) })
 }
 
 // touch extends the expiry of the session stored under key. It returns

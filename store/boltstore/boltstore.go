@@ -324,21 +324,12 @@ func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) 
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(s.bucket)
-		key := []byte(token)
 		now := time.Now()
-		cur := bk.Get(key)
-		if liveSession(cur, now) {
-			existed = true
-			return bk.Put(key, record(mark.Pending(), now.Add(ttl)))
+		if !liveSession(bk.Get([]byte(token)), now) {
+			return nil
 		}
-		if cur != nil && !expired(cur, now) {
-			if to, ok := mark.Target(cur[8:]); ok {
-				if err := bk.Delete([]byte(to)); err != nil {
-					return err
-				}
-			}
-		}
-		return bk.Delete(key)
+		existed = true
+		return bk.Put([]byte(token), record(mark.Pending(), now.Add(ttl)))
 	})
 	return existed, wrap("retire", err)
 }
@@ -365,16 +356,22 @@ func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byt
 	}))
 }
 
-// ReleaseCtx implements store.Retirer: it deletes token's pending mark.
-func (s *Store) ReleaseCtx(ctx context.Context, token string) error {
+// EndCtx implements store.Retirer in one transaction.
+func (s *Store) EndCtx(ctx context.Context, token string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return wrap("release", s.db.Update(func(tx *bolt.Tx) error {
+	return wrap("end", s.db.Update(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(s.bucket)
-		if cur := bk.Get([]byte(token)); len(cur) >= 8 && mark.IsPending(cur[8:]) {
-			return bk.Delete([]byte(token))
+		cur := bk.Get([]byte(token))
+		if len(cur) < 8 || !mark.Is(cur[8:]) {
+			return nil // nothing, or a live session
 		}
-		return nil
+		if to, ok := mark.Target(cur[8:]); ok {
+			if err := bk.Delete([]byte(to)); err != nil {
+				return err
+			}
+		}
+		return bk.Delete([]byte(token))
 	}))
 }

@@ -216,19 +216,11 @@ func (s *Store) RetireCtx(_ context.Context, token string, ttl time.Duration) (b
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	it, ok := s.get(token, now)
-	switch {
-	case !ok:
-		delete(s.items, token)
+	if it, ok := s.get(token, now); !ok || it.kind != session {
 		return false, nil
-	case it.kind == session:
-		s.items[token] = item{expiry: now.Add(ttl), kind: pending}
-		return true, nil
-	case it.kind == forward:
-		delete(s.items, it.to)
 	}
-	delete(s.items, token)
-	return false, nil
+	s.items[token] = item{expiry: now.Add(ttl), kind: pending}
+	return true, nil
 }
 
 // RenewCtx implements store.Retirer under the store's lock.
@@ -247,13 +239,18 @@ func (s *Store) RenewCtx(_ context.Context, oldToken, newToken string, b []byte,
 	return nil
 }
 
-// ReleaseCtx implements store.Retirer: it deletes token's pending mark.
-func (s *Store) ReleaseCtx(_ context.Context, token string) error {
+// EndCtx implements store.Retirer under the store's lock.
+func (s *Store) EndCtx(_ context.Context, token string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if it, ok := s.items[token]; ok && it.kind == pending {
-		delete(s.items, token)
+	it, ok := s.items[token]
+	switch {
+	case !ok || it.kind == session:
+		return nil
+	case it.kind == forward:
+		delete(s.items, it.to)
 	}
+	delete(s.items, token)
 	return nil
 }
 

@@ -296,27 +296,28 @@ func (s *Store) eval(ctx context.Context, sc *script, args ...any) (any, error) 
 	return reply, err
 }
 
-// retireScript: KEYS session key, mark key; ARGV pending ms, pending mark,
-// forward prefix, key prefix. The forward mark's target is read from the
-// mark, so it is not declared in KEYS: not for Redis Cluster.
+// retireScript: KEYS session key, mark key; ARGV pending ms, pending mark.
 var retireScript = newScript(2, `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('DEL', KEYS[1])
-  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
-  return 1
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
+return 1`)
+
+// endScript: KEYS mark key; ARGV forward prefix, key prefix. A forward
+// mark's target (and the target's pending mark, if it is being renewed in
+// turn) is read from the mark, not declared in KEYS: not for Redis Cluster.
+var endScript = newScript(1, `
+local m = redis.call('GET', KEYS[1])
+if not m then return 0 end
+redis.call('DEL', KEYS[1])
+if string.sub(m, 1, #ARGV[1]) == ARGV[1] then
+  local to = ARGV[2] .. string.sub(m, #ARGV[1] + 1)
+  redis.call('DEL', to)
+  local tm = to .. ':retired'
+  local t = redis.call('GET', tm)
+  if t and string.sub(t, 1, #ARGV[1]) ~= ARGV[1] then redis.call('DEL', tm) end
 end
-local m = redis.call('GET', KEYS[2])
-if m then
-  redis.call('DEL', KEYS[2])
-  if string.sub(m, 1, #ARGV[3]) == ARGV[3] then
-    local to = ARGV[4] .. string.sub(m, #ARGV[3] + 1)
-    redis.call('DEL', to)
-    if redis.call('GET', to .. ':retired') == ARGV[2] then
-      redis.call('DEL', to .. ':retired')
-    end
-  end
-end
-return 0`)
+return 1`)
 
 // renewScript: KEYS old mark key, new session key; ARGV pending mark,
 // blob, expiry ms, forward mark, grace ms.
@@ -330,7 +331,7 @@ return 1`)
 // deleted and its mark kept under the same key plus ":retired".
 func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (bool, error) {
 	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
-		max(ttl.Milliseconds(), 1), mark.Pending(), mark.ForwardPrefix(), s.prefix))
+		max(ttl.Milliseconds(), 1), mark.Pending()))
 	return n == 1, err
 }
 
@@ -353,8 +354,8 @@ func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byt
 	return nil
 }
 
-// ReleaseCtx implements store.Retirer: one DEL of the mark.
-func (s *Store) ReleaseCtx(ctx context.Context, token string) error {
-	_, err := s.do(ctx, "DEL", s.prefix+token+markSuffix)
+// EndCtx implements store.Retirer: one EVALSHA.
+func (s *Store) EndCtx(ctx context.Context, token string) error {
+	_, err := s.eval(ctx, endScript, s.prefix+token+markSuffix, mark.ForwardPrefix(), s.prefix)
 	return err
 }
