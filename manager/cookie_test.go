@@ -124,3 +124,27 @@ func TestHostPrefixChecked(t *testing.T) {
 	m := manager.New(manager.Config{Cookie: manager.CookieConfig{Name: "__Host-session", Path: "/"}})
 	m.Close()
 }
+
+// TestCacheHeaders: every response behind LoadAndSave varies by Cookie,
+// and one that sets the session cookie tells shared caches not to store
+// the Set-Cookie header; the page itself is the application's to mark
+// (docs/security.md).
+func TestCacheHeaders(t *testing.T) {
+	m := manager.New(manager.Config{})
+	defer m.Close()
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/write" {
+			_ = typed.Put(r.Context(), "k", "v")
+		}
+	}))
+	for path, want := range map[string]string{"/write": `no-cache="Set-Cookie"`, "/read": ""} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if got := rec.Header().Get("Cache-Control"); got != want {
+			t.Errorf("%s: Cache-Control %q, want %q", path, got, want)
+		}
+		if got := rec.Header().Get("Vary"); got != "Cookie" {
+			t.Errorf("%s: Vary %q, want Cookie", path, got)
+		}
+	}
+}

@@ -202,6 +202,7 @@ func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	}
 	switch {
 	case errors.Is(err, store.ErrGone):
+		m.writeCookie(ctx, w, r, "", time.Time{}) // ended meanwhile: end it here too
 		return
 	case err != nil:
 		m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not extend idle timeout",

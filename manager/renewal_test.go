@@ -17,6 +17,7 @@ import (
 	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/internal/webtest"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/redisstore"
 	"github.com/sessionkit/sessionkit/typed"
@@ -322,5 +323,52 @@ func TestRenewalAndLogoutOnRedis(t *testing.T) {
 		if !strings.HasSuffix(k, ":retired") {
 			t.Errorf("key %q left after logout", k)
 		}
+	}
+}
+
+// TestLostRenewalClearsCookie: a renewal that finds its session already
+// logged out writes nothing and ends its request logged out: the
+// response deletes the cookie.
+func TestLostRenewalClearsCookie(t *testing.T) {
+	for _, su := range allStores() {
+		t.Run(su.name, func(t *testing.T) {
+			var logs webtest.SyncBuffer
+			m := manager.New(manager.Config{Store: su.make(t), Logger: logs.Logger()})
+			defer m.Close()
+			login := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = typed.Put(r.Context(), "user", "ada")
+			}))
+			rec := httptest.NewRecorder()
+			login.ServeHTTP(rec, httptest.NewRequest("POST", "/login", nil))
+			cookie := strings.SplitN(rec.Header().Get("Set-Cookie"), ";", 2)[0]
+
+			a, l := newStepped(), newStepped()
+			go a.serve(m, cookie, renewAtPrivilegeChange(m))
+			go l.serve(m, cookie, func(ctx context.Context) { _ = m.SessionManager().Destroy(ctx) })
+			for _, s := range []struct {
+				r    *stepped
+				step int
+			}{{a, 0}, {l, 0}, {l, 1}, {a, 1}, {a, 2}, {l, 2}} {
+				close(s.r.gate[s.step])
+				<-s.r.done[s.step]
+			}
+			var deleted bool
+			for _, c := range a.rec.Result().Cookies() {
+				if c.Name == manager.DefaultCookieName {
+					deleted = c.Value == "" && c.MaxAge < 0
+				}
+			}
+			if !deleted {
+				t.Errorf("the lost renewal's response: Set-Cookie %q, want a deletion", a.rec.Header().Values("Set-Cookie"))
+			}
+			if n := countSessions(t, m); n != 0 {
+				t.Errorf("%d sessions alive", n)
+			}
+			for _, tok := range []string{strings.TrimPrefix(cookie, "session=")} {
+				if strings.Contains(logs.String(), tok) {
+					t.Error("the log contains the token")
+				}
+			}
+		})
 	}
 }
