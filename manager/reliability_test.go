@@ -238,7 +238,7 @@ func TestOversize(t *testing.T) {
 // TestIterateDestroyLogsOutEverywhere: Destroy inside Iterate deletes the
 // stored sessions, hashed tokens and all.
 func TestIterateDestroyLogsOutEverywhere(t *testing.T) {
-	for _, su := range durableStores() {
+	for _, su := range allStores() {
 		t.Run(su.name, func(t *testing.T) {
 			m := manager.New(manager.Config{Store: su.make(t)})
 			srv := httptest.NewServer(counterApp(m))

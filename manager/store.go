@@ -199,14 +199,14 @@ func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 	}
 	st.mu.Lock()
 	own := token != "" && token == st.loadedTok && !st.retired
-	miss := st.missKey
+	loaded, miss := st.loadedKey, st.missKey
 	if token == "" {
 		st.missKey = ""
 	}
 	st.mu.Unlock()
 	switch {
 	case own:
-		existed, err := a.retire(ctx, st.loadedKey)
+		existed, err := a.retire(ctx, loaded)
 		if err != nil {
 			return err
 		}
