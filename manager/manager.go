@@ -262,7 +262,7 @@ func checkSize(n, max int) error {
 }
 
 // Iterate calls fn with a context for each session in the store (the store
-// must list sessions: redisstore and boltstore do). Inside fn, typed works,
+// must list sessions: memstore, redisstore and boltstore do). Inside fn, typed works,
 // and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
 // out everywhere. It reads every session: an administrative operation, not
 // one for the request path.

@@ -2,8 +2,9 @@
 // more of a session store than scs.Store offers. Every method is optional:
 // the manager checks for it and falls back to plain scs.Store behaviour.
 //
-// Implementations live in subpackages: redisstore (Redis over redigo) and
-// boltstore (an embedded file, go.etcd.io/bbolt).
+// Implementations live in subpackages: redisstore (Redis over redigo),
+// boltstore (an embedded file, go.etcd.io/bbolt) and memstore (process
+// memory, the manager's default). Each implements every interface here.
 package store
 
 import (

@@ -1,8 +1,9 @@
 // Package redisstore is a Redis session store over a redigo pool that does
 // each operation in one command: find is GET, commit is SET ... PX (with NX
 // or XX when the manager asks for a conditional commit), delete is DEL,
-// touch is PEXPIRE, and iteration is SCAN + MGET on one connection, never
-// KEYS.
+// touch is PEXPIRE, retiring a token at renewal or logout is one EVALSHA
+// of a small Lua script (store.Retirer), and iteration is SCAN + MGET on
+// one connection, never KEYS.
 //
 // Every call borrows a connection with pool.GetContext and runs with the
 // request's context, so a cancelled request stops waiting for a connection
