@@ -200,6 +200,9 @@ func eager(v *Value) (any, error) {
 // returned as the Go values gob produced; package typed reads them by type
 // assertion.
 func decodeSCSGob(b []byte) (deadline time.Time, values map[string]any, err error) {
+	if err := checkGob(b); err != nil {
+		return time.Time{}, nil, fmt.Errorf("%w: scs gob blob: %w", ErrCorrupt, err)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: scs gob blob: %v", ErrCorrupt, p)
