@@ -2,6 +2,8 @@ package typed
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 
 	"github.com/sessionkit/sessionkit/codec"
@@ -9,8 +11,10 @@ import (
 )
 
 // Get returns the value stored under key as a T. It fails with ErrNotFound,
-// ErrType (a *TypeError) or ErrNoSession, and never returns a zero value
-// with a nil error for a key that holds something else. Cost: one decode of
+// ErrType (a *TypeError), codec.ErrCorrupt (the stored bytes are damaged:
+// Remove the key and carry on as if it were missing) or ErrNoSession, and
+// never returns a zero value with a nil error for a key that holds
+// something else. Cost: one decode of
 // this value; nothing else in the session is decoded.
 func Get[T any](ctx context.Context, key string) (T, error) {
 	var zero T
@@ -91,6 +95,10 @@ func As[T any](key string, v any) (T, error) {
 			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want}
 		}
 		if err := enc.Decode(&out); err != nil {
+			if errors.Is(err, codec.ErrCorrupt) {
+				// The bytes are damaged, not of another type: no T would do.
+				return out, fmt.Errorf("typed: key %q: %w", key, err)
+			}
 			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want, Err: err}
 		}
 		return out, nil
