@@ -110,12 +110,6 @@ func (c *codec) Marshal(v any) (*Value, error) {
 	}
 	data := make([]byte, buf.Len())
 	copy(data, buf.Bytes())
-	return &Value{f: c.f, kind: kindOf(v), data: data, hooks: c.hooks}, nil
-}
-
-func kindOf(v any) reflect.Kind {
-	if v == nil {
-		return reflect.Invalid
-	}
-	return reflect.TypeOf(v).Kind()
+	k := entryKind(v)
+	return &Value{f: c.f, kind: reflect.Kind(k &^ plainFlag), plain: k&plainFlag != 0, data: data, hooks: c.hooks}, nil
 }

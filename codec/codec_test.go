@@ -75,9 +75,8 @@ func TestCrossCodec(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s reading %s: %v", r.Name(), w.Name(), err)
 			}
-			var n int
-			if err := values["n"].(*codec.Value).Decode(&n); err != nil || n != 42 {
-				t.Errorf("%s reading %s: n = %d, %v", r.Name(), w.Name(), n, err)
+			if n, ok := values["n"].(int); !ok || n != 42 || values["s"] != "x" {
+				t.Errorf("%s reading %s: n = %#v, s = %#v", r.Name(), w.Name(), values["n"], values["s"])
 			}
 		}
 	}

@@ -62,13 +62,17 @@ func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, e
 		if ev, ok := v.(*Value); ok {
 			// Untouched value: carried over as it was stored, in its own format.
 			buf.WriteByte(ev.f.id)
-			buf.WriteByte(byte(ev.kind))
+			k := byte(ev.kind)
+			if ev.plain {
+				k |= plainFlag
+			}
+			buf.WriteByte(k)
 			writeLen(buf, len(ev.data))
 			buf.Write(ev.data)
 			continue
 		}
 		buf.WriteByte(c.f.id)
-		buf.WriteByte(byte(kindOf(v)))
+		buf.WriteByte(entryKind(v))
 		lenAt := buf.Len()
 		writeLen(buf, 0)
 		if err := c.encodeValue(buf, v); err != nil {
@@ -91,7 +95,9 @@ func writeLen(buf *bytes.Buffer, n int) {
 	buf.Write(l[:])
 }
 
-// Decode splits b into its entries without decoding any value (see the
+// Decode splits b into its entries. Plain values (bools, strings, numbers,
+// []byte, time.Time) and scs's "__" keys are decoded now, into native Go
+// values; every other value stays a *Value until it is read (see the
 // package documentation). The returned values share b's memory, so b must
 // not be modified afterwards; every store in this module returns fresh bytes.
 func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err error) {
@@ -140,16 +146,17 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: header truncated", ErrCorrupt, i)
 		}
 		f := formatByID(b[p])
-		kind := reflect.Kind(b[p+1])
+		kind := reflect.Kind(b[p+1] &^ plainFlag)
+		plain := b[p+1]&plainFlag != 0
 		vlen := int(binary.BigEndian.Uint32(b[p+2:]))
 		p += 6
-		if f == nil || kind > reflect.UnsafePointer {
+		if f == nil || kind > reflect.UnsafePointer || plain && nativeType(kind) == nil {
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: unknown format or kind", ErrCorrupt, i)
 		}
 		if vlen > len(b)-p {
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: value truncated", ErrCorrupt, i)
 		}
-		lazy[i] = Value{f: f, kind: kind, data: b[p : p+vlen : p+vlen], hooks: c.hooks}
+		lazy[i] = Value{f: f, kind: kind, plain: plain, data: b[p : p+vlen : p+vlen], hooks: c.hooks}
 		p += vlen
 		if strings.HasPrefix(key, "__") {
 			v, err := eager(&lazy[i])
@@ -158,6 +165,14 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 			}
 			values[key] = v
 			continue
+		}
+		if plain {
+			// A damaged plain value stays lazy: the session loads, and
+			// reading that key reports ErrCorrupt.
+			if v, err := native(&lazy[i]); err == nil {
+				values[key] = v
+				continue
+			}
 		}
 		values[key] = &lazy[i]
 	}
@@ -170,19 +185,12 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 	return deadline, values, nil
 }
 
-// basicTypes maps the kinds of Go's predeclared types to those types, so
-// eagerly decoded internal values come back as exactly what scs asserts.
-var basicTypes = map[reflect.Kind]reflect.Type{
-	reflect.Bool: reflect.TypeFor[bool](), reflect.String: reflect.TypeFor[string](),
-	reflect.Int: reflect.TypeFor[int](), reflect.Int8: reflect.TypeFor[int8](),
-	reflect.Int16: reflect.TypeFor[int16](), reflect.Int32: reflect.TypeFor[int32](),
-	reflect.Int64: reflect.TypeFor[int64](), reflect.Uint: reflect.TypeFor[uint](),
-	reflect.Uint8: reflect.TypeFor[uint8](), reflect.Uint16: reflect.TypeFor[uint16](),
-	reflect.Uint32: reflect.TypeFor[uint32](), reflect.Uint64: reflect.TypeFor[uint64](),
-	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
-}
-
+// eager decodes an scs-internal "__" value: plain values and basic kinds
+// into predeclared types, anything else into its natural Go form.
 func eager(v *Value) (any, error) {
+	if v.plain {
+		return native(v)
+	}
 	t, ok := basicTypes[v.kind]
 	if !ok {
 		var out any

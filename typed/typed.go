@@ -109,12 +109,34 @@ func As[T any](key string, v any) (T, error) {
 	if v == nil && nilable(want.Kind()) {
 		return out, nil
 	}
+	if rv := reflect.ValueOf(v); v != nil && convertible(rv.Type(), want) {
+		return rv.Convert(want).Interface().(T), nil
+	}
 	stored := "nil"
 	if v != nil {
 		stored = reflect.TypeOf(v).String()
 	}
 	return out, &TypeError{Key: key, Stored: stored, Want: want}
 }
+
+// convertible reports whether a native value of type have is read as want
+// by conversion: the same basic kind (a string stored, a `type Role string`
+// wanted, or the other way round), or a []byte for a named byte slice.
+// This is what decoding the stored bytes into want would give, so a value
+// reads the same whether it is still encoded or already native.
+func convertible(have, want reflect.Type) bool {
+	switch k := want.Kind(); {
+	case have.Kind() != k:
+		return false
+	case k == reflect.Slice:
+		return have.Elem() == byteType && want.Elem() == byteType
+	case k == reflect.Bool || k == reflect.String || reflect.Int <= k && k <= reflect.Float64:
+		return true
+	}
+	return false
+}
+
+var byteType = reflect.TypeFor[byte]()
 
 // kindFits reports whether a value put with kind stored may be decoded as
 // want. Interfaces take anything; a stored nil fits anything that can be nil.
