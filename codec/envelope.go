@@ -109,7 +109,9 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 		}()
 	}
 	if !HasMarker(b) {
-		if c.f == gobFormat && len(b) > 0 {
+		if len(b) > 0 {
+			// Written by plain scs: every codec reads it, and the next
+			// write stores this codec's format.
 			return decodeSCSGob(b)
 		}
 		return time.Time{}, nil, fmt.Errorf("%w: not a sessionkit blob (%d bytes)", ErrCorrupt, len(b))
