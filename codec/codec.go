@@ -83,9 +83,6 @@ func ByName(name string, opts ...Option) (Codec, error) {
 	return nil, fmt.Errorf("%w %q (want json, msgpack or gob)", ErrUnknownCodec, name)
 }
 
-// Names lists the names ByName accepts.
-func Names() []string { return []string{"msgpack", "json", "gob"} }
-
 type codec struct {
 	f     *format
 	hooks *observe.Hooks

@@ -27,9 +27,9 @@ const (
 	zeroDeadline  = math.MinInt64
 )
 
-// HasMarker reports whether b starts like a sessionkit blob, so that callers
-// can tell "written by another library" apart from "damaged".
-func HasMarker(b []byte) bool { return len(b) >= len(marker) && string(b[:len(marker)]) == marker }
+// hasMarker reports whether b starts like a sessionkit blob, so that
+// Decode can tell "written by plain scs" apart from "damaged".
+func hasMarker(b []byte) bool { return len(b) >= len(marker) && string(b[:len(marker)]) == marker }
 
 func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, err error) {
 	var start time.Time
@@ -108,7 +108,7 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 				Duration: time.Since(start), Bytes: len(b), Err: err})
 		}()
 	}
-	if !HasMarker(b) {
+	if !hasMarker(b) {
 		if len(b) > 0 {
 			// Written by plain scs: every codec reads it, and the next
 			// write stores this codec's format.

@@ -26,7 +26,7 @@ func Get[T any](ctx context.Context, key string) (T, error) {
 	if !ok {
 		return zero, notFound(key)
 	}
-	return As[T](key, v)
+	return as[T](key, v)
 }
 
 // GetOr is Get with a default for a missing key: it returns def and a nil
@@ -85,9 +85,9 @@ func Exists(ctx context.Context, key string) bool {
 	return ok
 }
 
-// As converts a raw session value, as returned by manager.Lookup, to T,
+// as converts a raw session value, as returned by manager.Lookup, to T,
 // decoding it if it is still encoded. key only names the value in errors.
-func As[T any](key string, v any) (T, error) {
+func as[T any](key string, v any) (T, error) {
 	var out T
 	want := reflect.TypeFor[T]()
 	if enc, ok := v.(*codec.Value); ok {
