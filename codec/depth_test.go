@@ -205,3 +205,26 @@ func TestDepthLimitRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestUnmarkedEntriesStayLazy: entries written before plainFlag existed
+// decode as they always did, lazily; the flag on a kind that has no native
+// type is corrupt.
+func TestUnmarkedEntriesStayLazy(t *testing.T) {
+	c := newCodec(msgpackFormat, nil)
+	_, values, err := c.Decode(plant(msgpackFormat, "n", reflect.Int, []byte{0x05}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := values["n"].(*Value)
+	var n int
+	if !ok || v.Decode(&n) != nil || n != 5 {
+		t.Fatalf("an unmarked int: %#v", values["n"])
+	}
+	_, values, err = c.Decode(plant(msgpackFormat, "n", reflect.Int|plainFlag, []byte{0x05}))
+	if err != nil || values["n"] != 5 {
+		t.Fatalf("a marked int: %#v, %v", values["n"], err)
+	}
+	if _, _, err := c.Decode(plant(msgpackFormat, "m", reflect.Map|plainFlag, []byte{0x80})); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a marked map: %v, want ErrCorrupt", err)
+	}
+}
