@@ -71,12 +71,25 @@ func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, e
 			buf.Write(ev.data)
 			continue
 		}
+		fmtAt := buf.Len()
 		buf.WriteByte(c.f.id)
-		buf.WriteByte(entryKind(v))
+		k := entryKind(v)
+		buf.WriteByte(k)
 		lenAt := buf.Len()
 		writeLen(buf, 0)
 		if err := c.encodeValue(buf, v); err != nil {
-			return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+			if c.f != jsonFormat || k&plainFlag == 0 {
+				return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+			}
+			// A plain value loaded from another format can be one JSON
+			// cannot write (a NaN, a time after year 9999): the entry keeps
+			// it in msgpack (every entry names its format), so loading a
+			// session never makes it uncommittable.
+			mp := codec{f: msgpackFormat, hooks: c.hooks}
+			if err := mp.encodeValue(buf, v); err != nil {
+				return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+			}
+			buf.Bytes()[fmtAt] = msgpackFormat.id
 		}
 		size := buf.Len() - lenAt - 4
 		if size > math.MaxUint32 {

@@ -2,6 +2,8 @@ package codec_test
 
 import (
 	"bytes"
+	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -86,5 +88,30 @@ func TestDecodeNative(t *testing.T) {
 				t.Errorf("re-encoded values: %#v", got2)
 			}
 		})
+	}
+}
+
+// TestNativeFloatAcrossCodecs: a NaN stored by msgpack loads as a native
+// float64; a JSON codec (which cannot write NaN) still commits the session
+// and the value survives.
+func TestNativeFloatAcrossCodecs(t *testing.T) {
+	b, err := codec.Msgpack().Encode(time.Time{}, map[string]any{"f": math.NaN(), "n": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, values, err := codec.JSON().Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := codec.JSON().Encode(time.Time{}, values)
+	if err != nil {
+		t.Fatalf("JSON re-encoding a session loaded with a NaN: %v", err)
+	}
+	_, values, err = codec.JSON().Decode(again)
+	if f, ok := values["f"].(float64); err != nil || !ok || !math.IsNaN(f) || values["n"] != 1 {
+		t.Fatalf("after the round trip: %#v, %v", values, err)
+	}
+	if _, err := codec.JSON().Marshal(math.NaN()); !errors.Is(err, codec.ErrEncode) {
+		t.Errorf("Marshal(NaN) with JSON: %v, want ErrEncode (Put reports it)", err)
 	}
 }
