@@ -228,3 +228,51 @@ func TestUnmarkedEntriesStayLazy(t *testing.T) {
 		t.Errorf("a marked map: %v, want ErrCorrupt", err)
 	}
 }
+
+// TestPlantedDeepSCSGob: a blob in scs's GobCodec format (read by every
+// codec) holding a registered recursive type four million levels deep is
+// corrupt, not a crash.
+func TestPlantedDeepSCSGob(t *testing.T) {
+	small, err := scs.GobCodec{}.Encode(time.Now(), map[string]any{"tree": depthTree{Kids: []depthTree{{V: 1}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Find the last message (the session value) and the tree's bytes in
+	// it: 02 01 (Kids, one element), 01 02 (V: 1), 00 00.
+	r := gobReader{b: small}
+	last := 0
+	for r.left() > 0 {
+		last = r.p
+		if _, err := r.message(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lr := gobReader{b: small[last:]}
+	msg, err := lr.message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := msg.b
+	at := bytes.LastIndex(body, []byte{2, 1, 1, 2, 0, 0})
+	if at < 0 {
+		t.Fatalf("unexpected gob layout %x", body)
+	}
+	const n = 2_000_000 // a struct and a slice per level: four million levels
+	var deep bytes.Buffer
+	deep.Write(body[:at])
+	deep.Write(bytes.Repeat([]byte{2, 1}, n))
+	deep.Write(bytes.Repeat([]byte{0}, n+1))
+	deep.Write(body[at+6:])
+	var blob bytes.Buffer
+	blob.Write(small[:last])
+	var l [8]byte
+	binary.BigEndian.PutUint64(l[:], uint64(deep.Len()))
+	blob.WriteByte(0xf8)
+	blob.Write(l[:])
+	blob.Write(deep.Bytes())
+	for _, c := range []*codec{newCodec(msgpackFormat, nil), newCodec(jsonFormat, nil), newCodec(gobFormat, nil)} {
+		if _, _, err := c.Decode(blob.Bytes()); !errors.Is(err, ErrCorrupt) || !errors.Is(err, errTooDeep) {
+			t.Errorf("%s: a deep scs gob blob: %v, want ErrCorrupt (too deep)", c.f.name, err)
+		}
+	}
+}
