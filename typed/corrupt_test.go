@@ -1,7 +1,9 @@
 package typed_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,10 +27,14 @@ type tamperStore struct {
 	*memstore.MemStore
 	n       atomic.Int64
 	garbage byte
+	planted atomic.Pointer[[]byte] // when set, Find returns it instead
 }
 
 func (s *tamperStore) Find(token string) ([]byte, bool, error) {
 	b, found, err := s.MemStore.Find(token)
+	if p := s.planted.Load(); found && p != nil {
+		return *p, true, err
+	}
 	if n := int(s.n.Load()); found && n > 0 && n <= len(b) {
 		b = append([]byte(nil), b...)
 		for i := len(b) - n; i < len(b); i++ {
@@ -120,5 +126,47 @@ func TestGetWellFormedMismatch(t *testing.T) {
 				t.Fatalf("Get[[]time.Duration] of a []string: %v; want ErrType only", err)
 			}
 		})
+	}
+}
+
+// TestGetPlantedDeepValue: a msgpack value planted four million levels
+// deep under an ordinary key loads (the session is kept), and reading it
+// is codec.ErrCorrupt, not a crash.
+func TestGetPlantedDeepValue(t *testing.T) {
+	const depth = 4_000_000
+	value := append(bytes.Repeat([]byte{0x91}, depth), 0x01) // [[[...[1]...]]]
+	var blob bytes.Buffer
+	blob.WriteString("\x00SK\x01m")           // marker, version, writer format
+	blob.Write(make([]byte, 8))               // deadline
+	blob.Write([]byte{2})                     // two entries
+	blob.Write([]byte{1, 'n', 'm', 0x40 | 2}) // "n": a plain msgpack int
+	blob.Write([]byte{0, 0, 0, 1, 7})
+	blob.Write([]byte{4, 'd', 'e', 'e', 'p', 'm', 23}) // "deep": a msgpack slice
+	var l [4]byte
+	binary.BigEndian.PutUint32(l[:], uint32(len(value)))
+	blob.Write(l[:])
+	blob.Write(value)
+
+	st := &tamperStore{MemStore: memstore.New()}
+	m := manager.New(manager.Config{Store: st})
+	var n int
+	var nErr, deepErr error
+	srv, client := serve(t, m, func(ctx context.Context) error { return typed.Put(ctx, "x", 1) },
+		func(ctx context.Context) error {
+			n, nErr = typed.Get[int](ctx, "n")
+			_, deepErr = typed.Get[[]any](ctx, "deep")
+			return nil
+		})
+	webtest.Get(t, client, srv.URL+"/put")
+	planted := blob.Bytes()
+	st.planted.Store(&planted)
+	if r := webtest.Get(t, client, srv.URL+"/read"); r.Status != 200 {
+		t.Fatalf("read: %d %s", r.Status, r.Body)
+	}
+	if nErr != nil || n != 7 {
+		t.Errorf("the rest of the session: n = %d, %v", n, nErr)
+	}
+	if !errors.Is(deepErr, codec.ErrCorrupt) || errors.Is(deepErr, typed.ErrType) {
+		t.Errorf("Get of a value nested %d deep: %v, want codec.ErrCorrupt", depth, deepErr)
 	}
 }
