@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"net/http"
@@ -142,6 +143,8 @@ func TestNoResurrection(t *testing.T) {
 	}
 }
 
+type plantedUser struct{ Name string }
+
 // TestUndecodableStoredData: whatever sits under a session's key, the
 // request gets a fresh session and a new token, the bad entry is deleted,
 // and the log says why without the token.
@@ -149,12 +152,17 @@ func TestUndecodableStoredData(t *testing.T) {
 	good, _ := codec.Msgpack().Encode(time.Now().Add(time.Hour), map[string]any{"user": "ada"})
 	oldVersion := bytes.Clone(good)
 	oldVersion[3] = 0
-	scsGob, _ := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"user": "ada"})
+	// Every codec reads scs's gob blobs, except one holding a type this
+	// process has not registered with gob: plant one by renaming the type
+	// a registered value was sent as.
+	gob.RegisterName("reliability_test.Known", plantedUser{})
+	scsGob, _ := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"user": plantedUser{"ada"}})
+	scsGob = bytes.Replace(scsGob, []byte("reliability_test.Known"), []byte("reliability_test.Gone!"), 1)
 	for name, blob := range map[string][]byte{
 		"garbage":        []byte("\xde\xad\xbe\xef not a session"),
 		"truncated":      good[:len(good)-2],
 		"old version":    oldVersion,
-		"scs gob blob":   scsGob, // foreign to the msgpack codec
+		"scs gob blob":   scsGob, // holding an unregistered type
 		"empty":          {},
 		"hostile length": append(append([]byte(nil), good[:14]...), 0xff, 0xff, 0xff, 0xff, 0x0f),
 	} {
