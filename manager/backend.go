@@ -22,6 +22,7 @@ type backend interface {
 	TouchCtx(ctx context.Context, key string, expiry time.Time) error
 	canTouch() bool
 	store.Retirer
+	store.CompareCommitter
 }
 
 // wrapped composes a backend from the store's own methods and fallbacks.
@@ -31,6 +32,7 @@ type wrapped struct {
 	lister  scs.IterableCtxStore
 	toucher store.Toucher
 	store.Retirer
+	store.CompareCommitter
 }
 
 func wrapStore(s scs.Store) backend {
@@ -58,6 +60,11 @@ func wrapStore(s scs.Store) backend {
 		w.Retirer = r
 	} else {
 		w.Retirer = plainDelete{w.CtxStore}
+	}
+	if c, ok := s.(store.CompareCommitter); ok {
+		w.CompareCommitter = c
+	} else {
+		w.CompareCommitter = noCompare{w.commit}
 	}
 	return w
 }

@@ -35,6 +35,7 @@ type requestState struct {
 	cookieExpiry   time.Time
 	cookieRemember bool
 	iterating      bool // tokens are already store keys (Iterate hands out keys)
+	merge          mergeState
 
 	writer sessionWriter
 }

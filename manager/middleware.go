@@ -140,6 +140,9 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	switch m.sm.Status(ctx) {
 	case scs.Modified:
 		token, _, err := m.sm.Commit(ctx)
+		if errors.Is(err, store.ErrConflict) {
+			token, err = m.mergeCommit(ctx) // another request committed meanwhile
+		}
 		if errors.Is(err, store.ErrGone) {
 			// Deleted while this request ran (logout, renewal elsewhere):
 			// the late commit is dropped and the cookie cleared, so the

@@ -97,7 +97,7 @@ func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, fou
 		st.mu.Lock()
 		if st.loading {
 			if found {
-				st.loadedKey, st.loadedTok = key, token
+				st.loadedKey, st.loadedTok, st.merge.loaded = key, token, b
 			} else {
 				st.missKey = key
 			}
@@ -130,6 +130,7 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 		}
 	}
 	var key, renewedFrom string
+	var loaded []byte
 	mode := store.Upsert
 	st := stateFrom(ctx)
 	if st != nil && !st.iterating {
@@ -137,6 +138,7 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 		switch {
 		case st.loadedTok != "" && st.loadedTok == token:
 			mode, key = store.Update, st.loadedKey // hashed once, at load
+			loaded = st.merge.loaded
 		case st.retired && !st.retiredExisted:
 			// Renewed while another request ended the session: the
 			// renewal must not carry it on.
@@ -156,13 +158,17 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 		if renewedFrom != "" {
 			return len(b), a.be.RenewCtx(ctx, renewedFrom, key, b, expiry, RenewalGrace)
 		}
+		if mode == store.Update {
+			return len(b), a.be.CommitIfCtx(ctx, key, b, expiry, loaded)
+		}
 		return len(b), a.be.CommitModeCtx(ctx, key, b, expiry, mode)
-	})
+	}, store.ErrConflict)
 	if err != nil {
 		return err
 	}
 	if st != nil {
 		st.mu.Lock()
+		st.merge.loaded = b // what a later commit in this request compares with
 		st.expiry = expiry
 		if renewedFrom != "" {
 			// From now on this request's session is the renewed one: a
@@ -295,3 +301,12 @@ func (a *storeAdapter) AllCtx(ctx context.Context) (all map[string][]byte, err e
 }
 
 func isStoreError(err error) bool { return errors.Is(err, ErrStore) }
+
+// findKey reads the session under a store key, outside scs's Load.
+func (a *storeAdapter) findKey(ctx context.Context, key string) (b []byte, found bool, err error) {
+	err = a.timed(observe.OpFind, func() (int, error) {
+		b, found, err = a.be.FindCtx(ctx, key)
+		return len(b), err
+	})
+	return b, found, err
+}

@@ -196,7 +196,7 @@ func wrap(op string, err error) error {
 		return nil
 	case errors.Is(err, bolterrors.ErrDatabaseNotOpen):
 		return fmt.Errorf("boltstore: %s: %w", op, ErrClosed)
-	case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrExists):
+	case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrConflict):
 		return err
 	}
 	return fmt.Errorf("boltstore: %s: %w", op, err)
@@ -206,6 +206,7 @@ var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
+	_ store.CompareCommitter     = (*Store)(nil)
 )
 
 // Find returns token's session if it exists and has not expired.
@@ -263,6 +264,28 @@ func (s *Store) CommitModeCtx(ctx context.Context, token string, b []byte, expir
 		return bk.Put(key, record(b, expiry))
 	})
 	return wrap("commit", err)
+}
+
+// CommitIfCtx implements store.CompareCommitter in one transaction.
+func (s *Store) CommitIfCtx(ctx context.Context, token string, b []byte, expiry time.Time, loaded []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return wrap("commit", s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(s.bucket)
+		key := []byte(token)
+		cur := bk.Get(key)
+		now := time.Now()
+		switch {
+		case !liveSession(cur, now):
+			return store.ErrGone
+		case !bytes.Equal(cur[8:], loaded):
+			return store.ErrConflict
+		case !expiry.After(now):
+			return bk.Delete(key)
+		}
+		return bk.Put(key, record(b, expiry))
+	}))
 }
 
 // Delete removes token's session.

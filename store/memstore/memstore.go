@@ -123,6 +123,7 @@ var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
+	_ store.CompareCommitter     = (*Store)(nil)
 )
 
 // get returns key's live entry of any kind. Callers hold mu.
@@ -179,6 +180,26 @@ func (s *Store) CommitModeCtx(_ context.Context, token string, b []byte, expiry 
 		return nil
 	}
 	s.items[token] = item{b: bytes.Clone(b), expiry: expiry} // the caller may reuse b
+	return nil
+}
+
+// CommitIfCtx implements store.CompareCommitter under the store's lock.
+func (s *Store) CommitIfCtx(_ context.Context, token string, b []byte, expiry time.Time, loaded []byte) error {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it, live := s.get(token, now)
+	switch {
+	case !live || it.kind != session:
+		return store.ErrGone
+	case !bytes.Equal(it.b, loaded):
+		return store.ErrConflict
+	}
+	if !expiry.After(now) {
+		delete(s.items, token)
+		return nil
+	}
+	s.items[token] = item{b: bytes.Clone(b), expiry: expiry}
 	return nil
 }
 

@@ -1,6 +1,8 @@
 // Package redisstore is a Redis session store over a redigo pool that does
 // each operation in one command: find is GET, commit is SET ... PX (with NX
-// or XX when the manager asks for a conditional commit), delete is DEL,
+// or XX when the manager asks for a conditional commit), a commit of a
+// loaded session only if nobody changed it meanwhile is one EVALSHA
+// (store.CompareCommitter), delete is DEL,
 // touch is PEXPIRE, retiring a token at renewal or logout is one EVALSHA
 // of a small Lua script (store.Retirer), and iteration is SCAN + MGET on
 // one connection, never KEYS.

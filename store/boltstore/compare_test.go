@@ -1,0 +1,12 @@
+package boltstore_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/sessionkit/sessionkit/store/internal/storetest"
+)
+
+func TestCommitIf(t *testing.T) {
+	storetest.CommitIf(t, open(t, filepath.Join(t.TempDir(), "s.db")))
+}

@@ -1,0 +1,14 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/sessionkit/sessionkit/store/internal/storetest"
+	"github.com/sessionkit/sessionkit/store/memstore"
+)
+
+func TestCommitIf(t *testing.T) {
+	s := memstore.New()
+	defer s.Close()
+	storetest.CommitIf(t, s)
+}
