@@ -23,6 +23,7 @@ type backend interface {
 	canTouch() bool
 	store.Retirer
 	store.CompareCommitter
+	userIndex() store.UserIndexer // nil without one
 }
 
 // wrapped composes a backend from the store's own methods and fallbacks.
@@ -33,6 +34,7 @@ type wrapped struct {
 	toucher store.Toucher
 	store.Retirer
 	store.CompareCommitter
+	users store.UserIndexer
 }
 
 func wrapStore(s scs.Store) backend {
@@ -56,6 +58,7 @@ func wrapStore(s scs.Store) backend {
 		w.lister = notIterable{}
 	}
 	w.toucher, _ = s.(store.Toucher)
+	w.users, _ = s.(store.UserIndexer)
 	if r, ok := s.(store.Retirer); ok {
 		w.Retirer = r
 	} else {

@@ -36,6 +36,7 @@ type requestState struct {
 	cookieRemember bool
 	iterating      bool // tokens are already store keys (Iterate hands out keys)
 	merge          mergeState
+	users          userState
 
 	writer sessionWriter
 }

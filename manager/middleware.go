@@ -139,6 +139,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	switch m.sm.Status(ctx) {
 	case scs.Modified:
+		m.prepareBind(ctx)
 		token, _, err := m.sm.Commit(ctx)
 		if errors.Is(err, store.ErrConflict) {
 			token, err = m.mergeCommit(ctx) // another request committed meanwhile

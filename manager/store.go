@@ -123,7 +123,7 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 	if err := checkSize(len(b), a.maxSize); err != nil {
 		return err
 	}
-	now := time.Now()
+	now, deadline := time.Now(), expiry
 	if a.idle > 0 {
 		if idle := now.Add(a.idle); idle.Before(expiry) {
 			expiry = idle
@@ -153,6 +153,9 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 	}
 	if key == "" {
 		key = a.key(ctx, token)
+	}
+	if err := a.bindPending(ctx, st, key, deadline); err != nil {
+		return err
 	}
 	err := a.timed(observe.OpCommit, func() (int, error) {
 		if renewedFrom != "" {

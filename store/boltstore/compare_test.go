@@ -10,3 +10,7 @@ import (
 func TestCommitIf(t *testing.T) {
 	storetest.CommitIf(t, open(t, filepath.Join(t.TempDir(), "s.db")))
 }
+
+func TestUsers(t *testing.T) {
+	storetest.Users(t, open(t, filepath.Join(t.TempDir(), "s.db")))
+}

@@ -12,3 +12,9 @@ func TestCommitIf(t *testing.T) {
 	defer s.Close()
 	storetest.CommitIf(t, s)
 }
+
+func TestUsers(t *testing.T) {
+	s := memstore.New()
+	defer s.Close()
+	storetest.Users(t, s)
+}

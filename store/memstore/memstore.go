@@ -45,6 +45,7 @@ type Store struct {
 type state struct {
 	mu    sync.Mutex
 	items map[string]item
+	users map[string]map[string]time.Time // user → session key → bound at
 
 	stop chan struct{}
 	done chan struct{}

@@ -14,3 +14,8 @@ func TestCommitIf(t *testing.T) {
 	srv.Do("SCRIPT", "FLUSH")
 	storetest.CommitIf(t, redisstore.New(srv.Pool()))
 }
+
+func TestUsers(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	storetest.Users(t, redisstore.New(srv.Pool()))
+}
