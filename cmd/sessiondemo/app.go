@@ -45,6 +45,7 @@ func (a *app) routes() http.Handler {
 	sessions.HandleFunc("GET /{$}", a.home)
 	sessions.HandleFunc("POST /signin", a.signIn)
 	sessions.HandleFunc("POST /signout", a.signOut)
+	sessions.HandleFunc("POST /signout-everywhere", a.signOutEverywhere)
 
 	root := http.NewServeMux()
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -65,6 +66,7 @@ type page struct {
 	User   *User
 	Visits int
 	Flash  string
+	Others []time.Time // when the user's other sessions signed in
 }
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
@@ -72,11 +74,26 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	var p page
 	if u, ok := read(a, r, currentUser); ok {
 		p.User = &u
-		n, _ := read(a, r, visits)
-		p.Visits = n + 1
-		if err := visits.Put(ctx, p.Visits); err != nil {
+		// A read-modify-write that parallel page loads do not undo: at a
+		// contended commit the increment runs again on the newer count.
+		if err := visits.Update(ctx, func(n int) int { return n + 1 }); err != nil {
+			read(a, r, visits) // an unreadable count is logged and removed
+			if err = visits.Put(ctx, 1); err != nil {
+				a.fail(w, r, err)
+				return
+			}
+		}
+		p.Visits, _ = read(a, r, visits)
+		// One store operation, in proportion to this user's sessions.
+		others, err := a.m.UserSessions(ctx, u.Name)
+		if err != nil {
 			a.fail(w, r, err)
 			return
+		}
+		for _, s := range others {
+			if !s.Current {
+				p.Others = append(p.Others, s.BoundAt)
+			}
 		}
 	}
 	if msg, ok := read(a, r, flash); ok {
@@ -131,6 +148,12 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	// The demo has no passwords: the name is the user. Binding the session
+	// to it lets "Sign out everywhere" find every session of that name.
+	if err := a.m.BindUser(ctx, name); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	_ = flash.Put(ctx, "Signed in as "+name+".")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
@@ -142,6 +165,23 @@ func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = flash.Put(ctx, "Signed out.")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// signOutEverywhere ends every session of the signed-in user, this one
+// included, at a cost in proportion to that user's sessions.
+func (a *app) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u, ok := read(a, r, currentUser)
+	if !ok {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	if _, err := a.m.DestroyUserSessions(ctx, u.Name, false); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	_ = flash.Put(ctx, "Signed out everywhere.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -174,6 +214,10 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <p>Signed in at {{.User.SignedInAt.Format "15:04:05 MST"}}. Restart the server: you stay signed in.</p>
 <p>Pages seen since you signed in: <span id="visits">{{.Visits}}</span></p>
 <form method="post" action="/signout"><button id="signout">Sign out</button></form>
+{{with .Others}}<p>You are also signed in elsewhere, since:</p>
+<ul id="others">{{range .}}<li>{{.Format "2006-01-02 15:04:05 MST"}}</li>{{end}}</ul>
+{{else}}<p id="others-none">You are signed in nowhere else.</p>{{end}}
+<form method="post" action="/signout-everywhere"><button id="signout-everywhere">Sign out everywhere</button></form>
 {{else}}
 <h1 id="greeting">Hello, stranger.</h1>
 <p>Sign in to get a session; until then the server stores nothing about you.</p>

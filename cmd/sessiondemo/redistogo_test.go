@@ -24,8 +24,8 @@ func signInOn(t *testing.T, demo *demotest.Demo, rs *redistest.Server) {
 	if home := webtest.Get(t, c, demo.URL+"/"); !strings.Contains(home.Body, "Hello, Ada!") {
 		t.Fatalf("not signed in:\n%s\nserver output:\n%s", home.Body, demo.Output())
 	}
-	if n, _ := redis.Int(rs.Do("DBSIZE"), nil); n != 1 {
-		t.Fatalf("the test's Redis holds %d keys after one sign-in, want 1", n)
+	if n, _ := redis.Int(rs.Do("DBSIZE"), nil); n != 2 {
+		t.Fatalf("the test's Redis holds %d keys after one sign-in, want 2 (the session and the user's index)", n)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,10 +95,44 @@ func TestNoRawTokenInRedisOrLogs(t *testing.T) {
 	// Besides the sessions, a renewal leaves a short-lived mark under the
 	// retired session's key + ":retired" (docs/reliability.md): it is
 	// checked for tokens like everything else, and named by a hash too.
+	// Signed-in users also have an index of their sessions (a hash under
+	// "scs:user:" + a hash of the name): its fields are session keys, which
+	// must be token hashes too.
 	sessions := 0
+	var indexes, fields []string
 	for _, k := range keys {
-		if !strings.HasSuffix(k, ":retired") {
+		switch {
+		case strings.HasPrefix(k, "scs:user:"):
+			indexes = append(indexes, k)
+			f, err := redis.Strings(rs.Do("HKEYS", k), nil)
+			if err != nil {
+				t.Fatalf("HKEYS %s: %v", k, err)
+			}
+			fields = append(fields, f...)
+		case !strings.HasSuffix(k, ":retired"):
 			sessions++
+		}
+	}
+	keys = slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, "scs:user:") })
+	if len(indexes) == 0 {
+		t.Error("no user index in Redis; the scan of its fields below would prove nothing")
+	}
+	for _, k := range indexes {
+		if strings.Contains(strings.ToLower(k), "grace") {
+			t.Errorf("the index key %q holds the user's name", k)
+		}
+	}
+	for _, f := range fields {
+		known := false
+		for tok := range tokens {
+			if strings.Contains(f, tok) {
+				t.Errorf("an index field holds a raw session token")
+			}
+			sum := sha256.Sum256([]byte(tok))
+			known = known || f == base64.RawURLEncoding.EncodeToString(sum[:])
+		}
+		if !known {
+			t.Errorf("index field %q is not the sha256 of a token the client saw", f)
 		}
 	}
 	if sessions != 2 {
