@@ -13,6 +13,8 @@ import (
 
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/observe"
+	"github.com/sessionkit/sessionkit/store"
+	"github.com/sessionkit/sessionkit/store/memstore"
 	"github.com/sessionkit/sessionkit/typed"
 )
 
@@ -357,5 +359,35 @@ func TestUpdateConflictOfTypes(t *testing.T) {
 	}
 	if _, body, _ := get(t, srv.URL+"/get", token); body != "many<nil>" {
 		t.Errorf("visits afterwards: %s, want B's string", body)
+	}
+}
+
+// alwaysChanged is a memstore whose conditional commits always find the
+// session changed, as if other requests committed without pause.
+type alwaysChanged struct{ *memstore.Store }
+
+func (alwaysChanged) CommitIfCtx(context.Context, string, []byte, time.Time, []byte) error {
+	return store.ErrConflict
+}
+
+// TestMergeGivesUp: a commit that conflicts on every attempt stops after
+// 16 attempts and answers 503 through the error handler.
+func TestMergeGivesUp(t *testing.T) {
+	ms := memstore.New()
+	t.Cleanup(func() { _ = ms.Close() })
+	var hooks countingHooks
+	m := manager.New(manager.Config{Store: alwaysChanged{ms}, Logger: quietLogger(), Hooks: hooks.hooks()})
+	srv := httptest.NewServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = typed.Update(r.Context(), "n", func(n int) int { return n + 1 })
+	})))
+	defer srv.Close()
+	_, _, token := get(t, srv.URL, "")
+	hooks.take()
+	status, _, _ := get(t, srv.URL, token)
+	if status != http.StatusServiceUnavailable {
+		t.Errorf("a commit that always conflicts: %d, want 503", status)
+	}
+	if ops, conflicts := hooks.take(); ops["commit"] != 16 || conflicts != 16 {
+		t.Errorf("store operations %v with %d conflicts, want 16 conflicting commits", ops, conflicts)
 	}
 }

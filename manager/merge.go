@@ -204,8 +204,11 @@ func (m *Manager) mergeCommit(ctx context.Context) (string, error) {
 			m.adopt(ctx, st, vals)
 			return token, nil
 		}
-		if !errors.Is(err, store.ErrConflict) || attempt >= maxCommitAttempts {
+		if !errors.Is(err, store.ErrConflict) {
 			return "", err
+		}
+		if attempt+1 >= maxCommitAttempts { // the first commit, then attempt merges
+			return "", &StoreError{Op: observe.OpCommit, Err: err}
 		}
 		// Spread the crowd out: a random wait of up to 2^attempt ms,
 		// capped at maxMergeWait, so that writers retrying together do

@@ -50,6 +50,7 @@ func usersApp(m *manager.Manager) http.Handler {
 		}
 		fmt.Fprintf(w, "%d %d", len(list), cur)
 	})
+	mux.HandleFunc("/put", func(w http.ResponseWriter, r *http.Request) { _ = m.Put(r.Context(), "cart", 1) })
 	mux.HandleFunc("/renew", func(w http.ResponseWriter, r *http.Request) { _ = m.RenewToken(r.Context()) })
 	mux.HandleFunc("/out", func(w http.ResponseWriter, r *http.Request) {
 		u, _ := m.User(r.Context())
@@ -170,6 +171,19 @@ func TestSignOutEverywhereCostOnRedis(t *testing.T) {
 		ada = append(ada, tok)
 	}
 	get(t, srv.URL+"/list", ada[0]) // loads the scripts
+	// Ordinary requests of a bound session do not touch the index.
+	get(t, srv.URL+"/put", ada[1]) // loads the commit script
+	for _, c := range []struct {
+		path string
+		want map[string]int64
+	}{
+		{"/me", map[string]int64{"get": 1}},
+		{"/put", map[string]int64{"evalsha": 1, "get": 2, "set": 1}},
+	} {
+		if got := rs.Calls(func() { get(t, srv.URL+c.path, ada[1]) }); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s of a bound session sent %v, want %v", c.path, got, c.want)
+		}
+	}
 	var body string
 	calls := rs.Calls(func() { _, body, _ = get(t, srv.URL+"/out?keep=1", ada[0]) })
 	t.Logf("sign out everywhere (3 sessions, 10,000 others): %v, %d commands", calls, redistest.Total(calls))
