@@ -1,7 +1,13 @@
 package redisstore_test
 
 import (
+	"context"
+	"fmt"
+	"sort"
 	"testing"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/store/internal/storetest"
@@ -18,4 +24,21 @@ func TestCommitIf(t *testing.T) {
 func TestUsers(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	storetest.Users(t, redisstore.New(srv.Pool()))
+}
+
+// TestUserIndexOutsideSessionPrefix: whatever the prefix, the index key
+// does not start with it, so scans of the sessions never meet it.
+func TestUserIndexOutsideSessionPrefix(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	for _, prefix := range []string{redisstore.DefaultPrefix, "sess:", "app1"} {
+		s := redisstore.New(srv.Pool(), redisstore.WithPrefix(prefix))
+		if err := s.BindUserCtx(context.Background(), "u", "k", time.Now(), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys, _ := redis.Strings(srv.Do("KEYS", "*"), nil)
+	sort.Strings(keys)
+	if fmt.Sprint(keys) != "[app1-user:u scs:user:u sess-user:u]" {
+		t.Errorf("index keys %v", keys)
+	}
 }

@@ -14,14 +14,16 @@ import (
 var _ store.UserIndexer = (*Store)(nil)
 
 // userKey is the Redis key of user's index: a hash from session key to
-// the time it was bound (unix ms). With the default prefix it is
-// "scs:user:" + user; a prefix not ending in "session:" gets "user:"
-// appended (iteration skips such keys: MGET reads them as nil).
+// the time it was bound (unix ms). It never starts with the session
+// prefix, so nothing that scans the sessions' keys (this store's
+// iteration, connect-redis's "sess:*" in Express mode) meets it: with the
+// default prefix it is "scs:user:" + user, with "sess:" it is
+// "sess-user:" + user.
 func (s *Store) userKey(user string) string {
 	if p, ok := strings.CutSuffix(s.prefix, "session:"); ok {
 		return p + "user:" + user
 	}
-	return s.prefix + "user:" + user
+	return strings.TrimSuffix(s.prefix, ":") + "-user:" + user
 }
 
 // bindScript: KEYS index; ARGV session key, bound at ms, ttl ms. The index
