@@ -166,7 +166,7 @@ func (s *Store) DeleteExpired() (int, error) {
 				n++
 			}
 		}
-		return nil
+		return s.pruneUsers(tx, now)
 	})
 	return n, wrap("sweep", err)
 }

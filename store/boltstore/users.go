@@ -56,10 +56,7 @@ func (s *Store) UserSessionsCtx(ctx context.Context, user string, recent time.Ti
 		now := time.Now()
 		var dead [][]byte
 		err := u.ForEach(func(k, v []byte) error {
-			var at time.Time
-			if len(v) == 8 {
-				at = time.Unix(0, int64(binary.BigEndian.Uint64(v)))
-			}
+			at := boundAt(v)
 			live := liveSession(sessions.Get(k), now)
 			if live || at.After(recent) {
 				out = append(out, store.UserSession{Key: string(k), BoundAt: at, Live: live})
@@ -105,4 +102,62 @@ func (s *Store) UnbindUserCtx(ctx context.Context, user string, keys ...string) 
 		}
 		return nil
 	}))
+}
+
+// indexGrace is how long the sweep keeps an index entry whose session does
+// not exist: a token renewal binds its new key just before creating it.
+const indexGrace = time.Minute
+
+// pruneUsers drops index entries whose session is gone, so that users who
+// never list their sessions do not make the index grow.
+func (s *Store) pruneUsers(tx *bolt.Tx, now time.Time) error {
+	users := tx.Bucket(s.usersBucket())
+	if users == nil {
+		return nil
+	}
+	sessions := tx.Bucket(s.bucket)
+	var emptied [][]byte
+	err := users.ForEachBucket(func(name []byte) error {
+		u := users.Bucket(name)
+		var dead [][]byte
+		left := 0
+		err := u.ForEach(func(k, v []byte) error {
+			if sessions.Get(k) == nil && now.Sub(boundAt(v)) > indexGrace {
+				dead = append(dead, append([]byte(nil), k...))
+			} else {
+				left++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range dead {
+			if err := u.Delete(k); err != nil {
+				return err
+			}
+		}
+		if left == 0 {
+			emptied = append(emptied, append([]byte(nil), name...))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range emptied {
+		if err := users.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// boundAt decodes an index entry's time; a malformed one reads as the zero
+// time, so that it is pruned like an old entry.
+func boundAt(v []byte) time.Time {
+	if len(v) != 8 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(v)))
 }

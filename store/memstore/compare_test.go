@@ -18,3 +18,9 @@ func TestUsers(t *testing.T) {
 	defer s.Close()
 	storetest.Users(t, s)
 }
+
+func TestSweepUsers(t *testing.T) {
+	s := memstore.New()
+	defer s.Close()
+	storetest.SweepUsers(t, s, func() { s.DeleteExpired() })
+}

@@ -117,6 +117,7 @@ func (st *state) deleteExpired() int {
 			n++
 		}
 	}
+	st.pruneUsers(now)
 	return n
 }
 

@@ -58,3 +58,22 @@ func (s *Store) UnbindUserCtx(_ context.Context, user string, keys ...string) er
 	}
 	return nil
 }
+
+// indexGrace is how long the sweep keeps an index entry whose session does
+// not exist: a token renewal binds its new key just before creating it.
+const indexGrace = time.Minute
+
+// pruneUsers drops index entries whose session is gone, so that users who
+// never list their sessions do not make the index grow. Callers hold mu.
+func (st *state) pruneUsers(now time.Time) {
+	for user, keys := range st.users {
+		for key, at := range keys {
+			if _, ok := st.items[key]; !ok && now.Sub(at) > indexGrace {
+				delete(keys, key)
+			}
+		}
+		if len(keys) == 0 {
+			delete(st.users, user)
+		}
+	}
+}

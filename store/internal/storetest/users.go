@@ -79,3 +79,43 @@ func Users(t *testing.T, s interface {
 		t.Errorf("v's sessions: %s", got)
 	}
 }
+
+// SweepUsers checks that the store's expiry sweep drops index entries
+// whose session is gone and that are over a minute old, keeping recent
+// ones, so a user who never lists sessions does not make the index grow.
+func SweepUsers(t *testing.T, s interface {
+	Store
+	store.UserIndexer
+}, sweep func()) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	hour := now.Add(time.Hour)
+	if err := s.CommitCtx(ctx, "live", []byte("v"), hour); err != nil {
+		t.Fatal(err)
+	}
+	for key, at := range map[string]time.Time{"live": now.Add(-2 * time.Minute), "gone": now.Add(-2 * time.Minute), "soon": now} {
+		if err := s.BindUserCtx(ctx, "u", key, at, hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.BindUserCtx(ctx, "w", "gone2", now.Add(-2*time.Minute), hour); err != nil {
+		t.Fatal(err)
+	}
+	sweep()
+	for _, user := range []string{"u", "w"} {
+		es, err := s.UserSessionsCtx(ctx, user, time.Time{}) // keeps every entry the sweep left
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range es {
+			got = append(got, fmt.Sprintf("%s:%v", e.Key, e.Live))
+		}
+		sort.Strings(got)
+		wantAfter := map[string]string{"u": "[live:true soon:false]", "w": "[]"}[user]
+		if fmt.Sprint(got) != wantAfter {
+			t.Errorf("%s's entries after the sweep: %v, want %s", user, got, wantAfter)
+		}
+	}
+}
