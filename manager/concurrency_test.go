@@ -371,7 +371,7 @@ func (alwaysChanged) CommitIfCtx(context.Context, string, []byte, time.Time, []b
 }
 
 // TestMergeGivesUp: a commit that conflicts on every attempt stops after
-// 16 attempts and answers 503 through the error handler.
+// 24 attempts and answers 503 through the error handler.
 func TestMergeGivesUp(t *testing.T) {
 	ms := memstore.New()
 	t.Cleanup(func() { _ = ms.Close() })
@@ -387,7 +387,7 @@ func TestMergeGivesUp(t *testing.T) {
 	if status != http.StatusServiceUnavailable {
 		t.Errorf("a commit that always conflicts: %d, want 503", status)
 	}
-	if ops, conflicts := hooks.take(); ops["commit"] != 16 || conflicts != 16 {
-		t.Errorf("store operations %v with %d conflicts, want 16 conflicting commits", ops, conflicts)
+	if ops, conflicts := hooks.take(); ops["commit"] != 24 || conflicts != 24 {
+		t.Errorf("store operations %v with %d conflicts, want 24 conflicting commits", ops, conflicts)
 	}
 }

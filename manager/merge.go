@@ -35,10 +35,10 @@ import (
 // moment, growing with each attempt, so that a crowd of writers to one
 // session spreads out. A request that still conflicts after that fails
 // with store.ErrConflict wrapped in a StoreError (503 by default).
-const maxCommitAttempts = 16
+const maxCommitAttempts = 24
 
 // maxMergeWait caps the random wait before one merge.
-const maxMergeWait = 128 * time.Millisecond
+const maxMergeWait = 256 * time.Millisecond
 
 // mergeState is what a request keeps for merging its commit.
 type mergeState struct {
