@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,9 +41,9 @@ func program(t *testing.T, root, file string, n int) string {
 
 // runProgram builds src as a program of this module, with the listen
 // address ":8080" replaced by a free loopback port, starts it in its own
-// temporary directory and returns its base URL. The process is killed when
-// the test ends.
-func runProgram(t *testing.T, root, src string) string {
+// temporary directory and returns its base URL and a restart function.
+// The process is killed when the test ends.
+func runProgram(t *testing.T, root, src string) (base string, restart func()) {
 	t.Helper()
 	if strings.Count(src, `":8080"`) != 1 {
 		t.Fatalf("the program does not listen on \":8080\" exactly once:\n%s", src)
@@ -68,35 +69,45 @@ func runProgram(t *testing.T, root, src string) string {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 
-	var output webtest.SyncBuffer
-	cmd := exec.Command(bin)
-	cmd.Dir = tmp
-	cmd.Stdout, cmd.Stderr = &output, &output
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return "http://" + addr
+	var cmd *exec.Cmd
+	stop := func() {
+		if cmd != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			cmd = nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the program did not listen on %s within 20s; its output:\n%s", addr, output.String())
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	start := func() {
+		t.Helper()
+		var output webtest.SyncBuffer
+		cmd = exec.Command(bin)
+		cmd.Dir = tmp
+		cmd.Stdout, cmd.Stderr = &output, &output
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err == nil {
+				c.Close()
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the program did not listen on %s within 20s; its output:\n%s", addr, output.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	t.Cleanup(stop)
+	start()
+	return "http://" + addr, func() { stop(); start() }
 }
 
 // TestReadmeProgramRuns runs README's whole app as it is, with no Redis,
 // and signs in as its text says.
 func TestReadmeProgramRuns(t *testing.T) {
 	root := repoRoot(t)
-	base := runProgram(t, root, program(t, root, "README.md", 0))
+	base, _ := runProgram(t, root, program(t, root, "README.md", 0))
 	client := webtest.Client(t)
 	if r := webtest.Get(t, client, base+"/me"); r.Status != http.StatusUnauthorized {
 		t.Fatalf("GET /me before sign-in: %d %q, want 401", r.Status, r.Body)
@@ -107,6 +118,28 @@ func TestReadmeProgramRuns(t *testing.T) {
 	}
 	if r := webtest.Get(t, client, base+"/me"); r.Status != http.StatusOK || r.Body != "hello Ada\n" {
 		t.Fatalf("GET /me after sign-in: %d %q, want 200 \"hello Ada\\n\"", r.Status, r.Body)
+	}
+}
+
+// TestQuickstartProgramRuns runs the quick start's first handler as it is,
+// with no Redis, fills a cart as its curl lines do, and finds the cart
+// again after a restart of the program (the embedded file store).
+func TestQuickstartProgramRuns(t *testing.T) {
+	root := repoRoot(t)
+	base, restart := runProgram(t, root, program(t, root, "docs/quickstart.md", 0))
+	client := webtest.Client(t)
+	if r := webtest.Get(t, client, base+"/cart"); r.Status != http.StatusOK || r.Body != "empty cart\n" {
+		t.Fatalf("GET /cart before: %d %q", r.Status, r.Body)
+	}
+	if r := webtest.PostForm(t, client, base+"/cart", url.Values{"item": {"tea"}}); r.Status != http.StatusOK || r.Body != "1 items\n" {
+		t.Fatalf("POST /cart: %d %q, want \"1 items\\n\"", r.Status, r.Body)
+	}
+	if r := webtest.Get(t, client, base+"/cart"); r.Status != http.StatusOK || r.Body != "[tea]\n" {
+		t.Fatalf("GET /cart: %d %q, want \"[tea]\\n\"", r.Status, r.Body)
+	}
+	restart()
+	if r := webtest.Get(t, client, base+"/cart"); r.Status != http.StatusOK || r.Body != "[tea]\n" {
+		t.Fatalf("GET /cart after a restart: %d %q, want the cart kept in sessions.db", r.Status, r.Body)
 	}
 }
 
