@@ -1,0 +1,45 @@
+package codec_test
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/manager"
+)
+
+// ByName knows the three codecs in any case, and refuses anything else,
+// including the empty name, with ErrUnknownCodec.
+func ExampleByName() {
+	for _, name := range []string{"msgpack", "JSON", "gob", "", "xml"} {
+		c, err := codec.ByName(name)
+		if err != nil {
+			fmt.Printf("%q: unknown codec: %v\n", name, errors.Is(err, codec.ErrUnknownCodec))
+			continue
+		}
+		fmt.Printf("%q: %s\n", name, c.Name())
+	}
+	// Output:
+	// "msgpack": msgpack
+	// "JSON": json
+	// "gob": gob
+	// "": unknown codec: true
+	// "xml": unknown codec: true
+}
+
+// The codec from the environment: an unset variable means the default, so
+// it is replaced before asking ByName, which refuses an empty name.
+func ExampleByName_environment() {
+	name := os.Getenv("SESSION_CODEC") // "msgpack", "json" or "gob"
+	if name == "" {
+		name = "msgpack"
+	}
+	c, err := codec.ByName(name)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m := manager.New(manager.Config{Codec: c})
+	_ = m
+}
