@@ -6,6 +6,7 @@ package docs
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/gob"
 	"errors"
@@ -45,7 +46,13 @@ type Account struct {
 
 const accountName = "example.com/legacyapp.Account"
 
-func init() { gob.RegisterName(accountName, Account{}) }
+// Preference is registered the way most scs apps do it.
+type Preference struct{ Theme string }
+
+func init() {
+	gob.RegisterName(accountName, Account{})
+	gob.Register(Preference{})
+}
 
 // scsApp is an scs application as its README teaches: sign-in renews the
 // token and stores the user; /me reads them back with scs's getters.
@@ -138,8 +145,17 @@ func do(h http.Handler, path string, cookie *http.Cookie) result {
 }
 
 func newSCS(pool *redis.Pool, hashed bool) *scs.SessionManager {
+	return newSCSWithPrefix(pool, hashed, "")
+}
+
+// newSCSWithPrefix is newSCS with scs/redisstore's NewWithPrefix; "" means
+// its New.
+func newSCSWithPrefix(pool *redis.Pool, hashed bool, prefix string) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = scsredis.New(pool)
+	if prefix != "" {
+		sm.Store = scsredis.NewWithPrefix(pool, prefix)
+	}
 	sm.HashTokenInStore = hashed
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "scs: "+err.Error(), http.StatusInternalServerError)
@@ -171,18 +187,26 @@ func TestMigrationKeepsUsersSignedIn(t *testing.T) {
 		name           string
 		scsHashed      bool
 		storeRawTokens bool
+		prefix         string // "": the default on both sides
 	}{
-		{"scs HashTokenInStore, sessionkit default", true, false},
-		{"scs default, sessionkit StoreRawTokens", false, true},
+		{"scs HashTokenInStore, sessionkit default", true, false, ""},
+		{"scs default, sessionkit StoreRawTokens", false, true, ""},
+		{"scs NewWithPrefix, sessionkit WithPrefix", true, false, "myapp:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cookie := signInWithSCS(t, newSCS(pool, tc.scsHashed))
-			keys, _ := redis.Strings(rs.Do("KEYS", redisstore.DefaultPrefix+"*"), nil)
-			if len(keys) == 0 {
-				t.Fatalf("scs wrote no key under redisstore.DefaultPrefix %q", redisstore.DefaultPrefix)
+			rs.Do("FLUSHDB")
+			cookie := signInWithSCS(t, newSCSWithPrefix(pool, tc.scsHashed, tc.prefix))
+			prefix := cmp.Or(tc.prefix, redisstore.DefaultPrefix)
+			keys, _ := redis.Strings(rs.Do("KEYS", prefix+"*"), nil)
+			if len(keys) != 1 {
+				t.Fatalf("scs wrote keys %q, want one under %q", keys, prefix)
+			}
+			store := redisstore.New(pool)
+			if tc.prefix != "" {
+				store = redisstore.New(pool, redisstore.WithPrefix(tc.prefix))
 			}
 
-			m := manager.New(manager.Config{Logger: quiet, Store: redisstore.New(pool), Codec: codec.Gob(), StoreRawTokens: tc.storeRawTokens})
+			m := manager.New(manager.Config{Logger: quiet, Store: store, Codec: codec.Gob(), StoreRawTokens: tc.storeRawTokens})
 			if r := do(skApp(m), "/me", cookie); r.status != http.StatusOK || r.body != signedIn {
 				t.Errorf("sessionkit reading the scs session: %d %q, want %q", r.status, r.body, signedIn)
 			}
@@ -195,8 +219,8 @@ func TestMigrationKeepsUsersSignedIn(t *testing.T) {
 			}
 
 			// The other hashing setting looks under another key: signed out.
-			cookie = signInWithSCS(t, newSCS(pool, tc.scsHashed))
-			wrong := manager.New(manager.Config{Logger: quiet, Store: redisstore.New(pool), Codec: codec.Gob(), StoreRawTokens: !tc.storeRawTokens})
+			cookie = signInWithSCS(t, newSCSWithPrefix(pool, tc.scsHashed, tc.prefix))
+			wrong := manager.New(manager.Config{Logger: quiet, Store: store, Codec: codec.Gob(), StoreRawTokens: !tc.storeRawTokens})
 			if r := do(skApp(wrong), "/me", cookie); r.status != http.StatusUnauthorized {
 				t.Errorf("StoreRawTokens=%v on a store scs wrote with HashTokenInStore=%v: %d %q, want 401 (signed out)",
 					!tc.storeRawTokens, tc.scsHashed, r.status, r.body)
@@ -232,6 +256,18 @@ func TestMigrationGobRegisterCaveat(t *testing.T) {
 	}
 	if n, _ := redis.Int(rs.Do("EXISTS", keys[0]), nil); n != 0 {
 		t.Errorf("the unreadable scs session is still in the store")
+	}
+}
+
+// TestGobRegisterName: gob.Register names a type by its import path and
+// name; that name is what an scs blob holds.
+func TestGobRegisterName(t *testing.T) {
+	b, err := scs.GobCodec{}.Encode(time.Now(), map[string]any{"pref": Preference{"dark"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "github.com/sessionkit/sessionkit/docs.Preference"; !bytes.Contains(b, []byte(want)) {
+		t.Errorf("the scs blob does not name %q: %q", want, b)
 	}
 }
 
