@@ -1,6 +1,7 @@
 package codec_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log"
@@ -29,14 +30,10 @@ func ExampleByName() {
 	// "xml": unknown codec: true
 }
 
-// The codec from the environment: an unset variable means the default, so
-// it is replaced before asking ByName, which refuses an empty name.
+// The codec from the environment. An unset variable means the default:
+// cmp.Or replaces the empty name, which ByName refuses.
 func ExampleByName_environment() {
-	name := os.Getenv("SESSION_CODEC") // "msgpack", "json" or "gob"
-	if name == "" {
-		name = "msgpack"
-	}
-	c, err := codec.ByName(name)
+	c, err := codec.ByName(cmp.Or(os.Getenv("SESSION_CODEC"), "msgpack"))
 	if err != nil {
 		log.Fatal(err)
 	}
