@@ -271,6 +271,33 @@ func TestGobRegisterName(t *testing.T) {
 	}
 }
 
+// TestGobNeedsNoRegister: sessionkit's gob codec stores a type no one
+// registered and reads it back from Redis.
+func TestGobNeedsNoRegister(t *testing.T) {
+	type unregistered struct{ Theme string }
+	rs := redistest.Start(t, redistest.Options{})
+	m := manager.New(manager.Config{Logger: quiet, Store: redisstore.New(rs.Pool()), Codec: codec.Gob()})
+	var got unregistered
+	var getErr error
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/put" {
+			if err := typed.Put(r.Context(), "pref", unregistered{"dark"}); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+			return
+		}
+		got, getErr = typed.Get[unregistered](r.Context(), "pref")
+	}))
+	put := do(h, "/put", nil)
+	if put.status != http.StatusOK || put.cookie == nil {
+		t.Fatalf("put: %d %q", put.status, put.body)
+	}
+	do(h, "/get", put.cookie)
+	if getErr != nil || got.Theme != "dark" {
+		t.Errorf("an unregistered type through codec.Gob() and Redis: %+v, %v", got, getErr)
+	}
+}
+
 // TestRollbackToSCS: plain scs cannot read what sessionkit wrote, with any
 // of its codecs: 500 on every request with such a cookie. Deleting those
 // entries (dropSessionkitSessions, as the guide shows it) turns that into a
