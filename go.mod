@@ -2,7 +2,7 @@
 // +heroku install ./cmd/sessiondemo
 module github.com/sessionkit/sessionkit
 
-go 1.23
+go 1.25
 
 require (
 	github.com/alexedwards/scs/redisstore v0.0.0-20251002162104-209de6e426de

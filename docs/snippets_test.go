@@ -54,7 +54,7 @@ var imports = map[string]string{
 	"bytes": "bytes", "cmp": "cmp", "context": "context", "errors": "errors", "fmt": "fmt", "log": "log",
 	"http": "net/http", "os": "os", "time": "time", "slog": "log/slog",
 	"strings": "strings", "json": "encoding/json", "gob": "encoding/gob",
-	"expvar": "expvar", "flag": "flag",
+	"expvar": "expvar", "flag": "flag", "cmp": "cmp",
 	"scs":        "github.com/alexedwards/scs/v2",
 	"redis":      "github.com/gomodule/redigo/redis",
 	"manager":    "github.com/sessionkit/sessionkit/manager",

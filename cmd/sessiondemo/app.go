@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -18,7 +19,10 @@ type User struct {
 	SignedInAt time.Time
 }
 
-// The session's keys, each bound to its type once.
+// The session's keys, each bound to its type once. A visitor who is not
+// signed in has no session at all until a form posts something: the visit
+// counter counts a signed-in user's page views, so an anonymous GET stores
+// nothing.
 var (
 	currentUser = typed.NewKey[User]("user")
 	visits      = typed.NewKey[int]("visits")
@@ -26,12 +30,16 @@ var (
 )
 
 type app struct {
-	m      *manager.Manager
-	status string
+	m   *manager.Manager
+	log *slog.Logger
 }
 
-func newApp(m *manager.Manager, status string) *app { return &app{m: m, status: status} }
+func newApp(m *manager.Manager, log *slog.Logger) *app { return &app{m: m, log: log} }
 
+// routes serves the pages. Every state-changing request must come from the
+// demo's own pages: net/http's CrossOriginProtection answers 403 to a POST
+// that a browser sends from another origin (login CSRF), and lets through
+// GET, HEAD and requests without browser headers (curl, tests).
 func (a *app) routes() http.Handler {
 	sessions := http.NewServeMux()
 	sessions.HandleFunc("GET /{$}", a.home)
@@ -40,41 +48,69 @@ func (a *app) routes() http.Handler {
 
 	root := http.NewServeMux()
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	root.Handle("/", a.m.LoadAndSave(sessions)) // only pages that use the session pay for it
-	return root
+	root.Handle("/", noStore(a.m.LoadAndSave(sessions))) // only pages that use the session pay for it
+	return http.NewCrossOriginProtection().Handler(root)
+}
+
+// noStore keeps pages that show session data out of shared and browser
+// caches: after sign-out, Back must not show the previous user's page.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
 }
 
 type page struct {
 	User   *User
 	Visits int
 	Flash  string
-	Status string
 }
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := page{Status: a.status}
-	n, err := visits.GetOr(ctx, 0)
-	if err == nil {
-		p.Visits = n + 1
-		err = visits.Put(ctx, p.Visits)
-	}
-	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	switch u, err := currentUser.Get(ctx); {
-	case err == nil:
+	var p page
+	if u, ok := read(a, r, currentUser); ok {
 		p.User = &u
-	case !errors.Is(err, typed.ErrNotFound):
-		a.fail(w, err)
-		return
+		n, _ := read(a, r, visits)
+		p.Visits = n + 1
+		if err := visits.Put(ctx, p.Visits); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
-	if msg, err := flash.Pop(ctx); err == nil {
+	if msg, ok := read(a, r, flash); ok {
 		p.Flash = msg
+		_ = flash.Remove(ctx)
+	}
+	// A stored session that now holds nothing (at most it held a flash
+	// message, which has done its job): end it rather than keep it a day.
+	if p.User == nil && a.m.Token(ctx) != "" && !visits.Exists(ctx) {
+		if err := a.m.Destroy(ctx); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = pageTemplate.Execute(w, p)
+}
+
+// read returns the value under k and whether there is one. A value that
+// no longer reads (damaged, or written by another version of the app with
+// another type) is logged and removed, so it costs one log line once rather
+// than an error on every request of that session.
+func read[T any](a *app, r *http.Request, k typed.Key[T]) (T, bool) {
+	v, err := k.Get(r.Context())
+	switch {
+	case err == nil:
+		return v, true
+	case !errors.Is(err, typed.ErrNotFound):
+		a.log.LogAttrs(r.Context(), slog.LevelWarn, "sessiondemo: removed an unreadable session value",
+			slog.String("key", k.Name()), slog.String("err", err.Error()))
+		_ = k.Remove(r.Context())
+	}
+	var zero T
+	return zero, false
 }
 
 func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
@@ -87,12 +123,12 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	// A new token at sign-in: a token planted before it (session fixation)
 	// is worth nothing after it.
-	if err := a.m.SessionManager().RenewToken(ctx); err != nil {
-		a.fail(w, err)
+	if err := a.m.RenewToken(ctx); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: time.Now()}); err != nil {
-		a.fail(w, err)
+		a.fail(w, r, err)
 		return
 	}
 	_ = flash.Put(ctx, "Signed in as "+name+".")
@@ -101,16 +137,22 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if err := a.m.SessionManager().Destroy(ctx); err != nil {
-		a.fail(w, err)
+	if err := a.m.Destroy(ctx); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	_ = flash.Put(ctx, "Signed out.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-func (a *app) fail(w http.ResponseWriter, err error) {
-	http.Error(w, "session error: "+err.Error(), http.StatusInternalServerError)
+// genericError is all a visitor learns of an internal failure; the details
+// go to the log, where the operator looks.
+const genericError = "Something went wrong on our side. Please try again in a moment."
+
+func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.LogAttrs(r.Context(), slog.LevelError, "sessiondemo: request failed",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("err", err.Error()))
+	http.Error(w, genericError, http.StatusInternalServerError)
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
@@ -122,7 +164,6 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <style>
  body { font: 16px/1.5 system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #222; }
  .flash { background: #e8f5e9; border: 1px solid #a5d6a7; padding: .5rem .75rem; border-radius: 4px; }
- .status { color: #666; font-size: .85rem; border-top: 1px solid #ddd; margin-top: 2rem; padding-top: .5rem; }
  input, button { font: inherit; padding: .25rem .5rem; }
 </style>
 </head>
@@ -131,16 +172,16 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 {{if .User}}
 <h1 id="greeting">Hello, {{.User.Name}}!</h1>
 <p>Signed in at {{.User.SignedInAt.Format "15:04:05 MST"}}. Restart the server: you stay signed in.</p>
+<p>Pages seen since you signed in: <span id="visits">{{.Visits}}</span></p>
 <form method="post" action="/signout"><button id="signout">Sign out</button></form>
 {{else}}
 <h1 id="greeting">Hello, stranger.</h1>
+<p>Sign in to get a session; until then the server stores nothing about you.</p>
 <form method="post" action="/signin">
  <label>Your name <input name="name" id="name" maxlength="40" required autofocus></label>
  <button id="signin">Sign in</button>
 </form>
 {{end}}
-<p>Visits in this session: <span id="visits">{{.Visits}}</span></p>
-<p class="status" id="status">Sessions: {{.Status}}</p>
 </body>
 </html>
 `))

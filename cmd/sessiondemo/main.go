@@ -9,6 +9,11 @@
 //	-addr  / PORT           listen address (default :8080)
 //	-store-file / SESSION_FILE   the embedded store's file (default in the user cache dir)
 //	-codec / SESSION_CODEC  msgpack (default), json or gob
+//	-debug / SESSION_DEBUG=1     log at debug level (never tokens or passwords)
+//
+// Where sessions are stored (the Redis URL with its password redacted, or
+// the file) is printed once at startup, for the operator; pages do not show
+// it.
 package main
 
 import (
@@ -60,8 +65,13 @@ func run() error {
 	addr := flag.String("addr", ":"+env("PORT", "8080"), "listen address")
 	storeFile := flag.String("store-file", env("SESSION_FILE", defaultStoreFile()), "embedded session store file (used when no Redis URL is set)")
 	codecName := flag.String("codec", env("SESSION_CODEC", "msgpack"), "session codec: msgpack, json or gob")
+	debug := flag.Bool("debug", env("SESSION_DEBUG", "") != "", "log at debug level")
 	flag.Parse()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	c, err := codec.ByName(*codecName)
 	if err != nil {
@@ -82,7 +92,7 @@ func run() error {
 		// Heroku serves apps over HTTPS; elsewhere the demo runs on plain http://localhost.
 		Cookie: manager.CookieConfig{Name: "sessiondemo", Secure: os.Getenv("DYNO") != ""},
 	})
-	app := newApp(m, fmt.Sprintf("%s, codec %s", where, c.Name()))
+	app := newApp(m, logger)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -136,7 +146,7 @@ func openStore(file string) (st scs.Store, where string, closeFn func(), err err
 	}
 	if err != nil {
 		pool.Close()
-		return nil, "", nil, fmt.Errorf("the Redis from %s (%s) does not answer: %w", cfg.Source, cfg, err)
+		return nil, "", nil, fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
 	}
 	for _, note := range cfg.Notes {
 		fmt.Println("sessiondemo:", note)

@@ -43,9 +43,10 @@ type Demo struct {
 	env  []string
 	tb   testing.TB
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
-	out *webtest.SyncBuffer
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan error // receives cmd.Wait's result once
+	out  *webtest.SyncBuffer
 }
 
 // Start runs bin on a free loopback port with env added to a clean
@@ -54,18 +55,51 @@ func Start(tb testing.TB, bin string, env ...string) *Demo {
 	tb.Helper()
 	d := &Demo{bin: bin, tb: tb, Port: redistest.FreePort(tb)}
 	d.URL = fmt.Sprintf("http://127.0.0.1:%d", d.Port)
+	d.env = cleanEnv(d.Port, env)
+	d.start()
+	tb.Cleanup(func() { d.Stop() })
+	return d
+}
+
+// cleanEnv is the machine's environment without Redis, platform and
+// session variables, with PORT and env added.
+func cleanEnv(port int, env []string) []string {
+	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.Contains(k, "REDIS") || k == "DYNO" || k == "PORT" || strings.HasPrefix(k, "SESSION_") {
 			continue
 		}
-		d.env = append(d.env, kv)
+		out = append(out, kv)
 	}
-	d.env = append(d.env, fmt.Sprintf("PORT=%d", d.Port))
-	d.env = append(d.env, env...)
-	d.start()
-	tb.Cleanup(func() { d.Stop() })
-	return d
+	out = append(out, fmt.Sprintf("PORT=%d", port))
+	return append(out, env...)
+}
+
+// Run runs bin on a free loopback port with env, as Start does, for a demo
+// that is expected to stop by itself (a configuration it refuses). It
+// returns what the process printed and its exit error; a process still
+// running after 30 seconds is killed and fails the test.
+func Run(tb testing.TB, bin string, env ...string) (output string, err error) {
+	tb.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = cleanEnv(redistest.FreePort(tb), env)
+	out := &webtest.SyncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("demotest: starting sessiondemo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+		return out.String(), err
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		tb.Fatalf("demotest: sessiondemo still running after 30s; output:\n%s", out.String())
+		return "", nil
+	}
 }
 
 func (d *Demo) start() {
@@ -77,11 +111,21 @@ func (d *Demo) start() {
 	if err := cmd.Start(); err != nil {
 		d.tb.Fatalf("demotest: starting sessiondemo: %v", err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
 	d.mu.Lock()
-	d.cmd, d.out = cmd, out
+	d.cmd, d.done, d.out = cmd, done, out
 	d.mu.Unlock()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
+		select {
+		case err := <-done:
+			d.mu.Lock()
+			d.cmd = nil
+			d.mu.Unlock()
+			d.tb.Fatalf("demotest: sessiondemo exited at start (%v); output:\n%s", err, d.Output())
+		default:
+		}
 		resp, err := http.Get(d.URL + "/healthz")
 		if err == nil {
 			resp.Body.Close()
@@ -112,15 +156,13 @@ func (d *Demo) Output() string {
 // exit. Stopping a stopped demo does nothing.
 func (d *Demo) Stop() {
 	d.mu.Lock()
-	cmd := d.cmd
+	cmd, done := d.cmd, d.done
 	d.cmd = nil
 	d.mu.Unlock()
 	if cmd == nil {
 		return
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
