@@ -177,12 +177,22 @@ func signInWithSCS(t *testing.T, sm *scs.SessionManager) *http.Cookie {
 }
 
 // TestMigrationKeepsUsersSignedIn: an scs application's users stay signed
-// in after the switch with codec.Gob(), the default key prefix, and the
-// token hashing that matches scs's HashTokenInStore setting; with the
+// in after the switch with any of the codecs, the default key prefix, and
+// the token hashing that matches scs's HashTokenInStore setting; with the
 // wrong hashing setting they are signed out.
 func TestMigrationKeepsUsersSignedIn(t *testing.T) {
 	rs := redistest.Start(t, redistest.Options{})
 	pool := rs.Pool()
+	for _, name := range []string{"msgpack", "json", "gob"} {
+		c, err := codec.ByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) { keepsSignedIn(t, rs, pool, c) })
+	}
+}
+
+func keepsSignedIn(t *testing.T, rs *redistest.Server, pool *redis.Pool, c codec.Codec) {
 	for _, tc := range []struct {
 		name           string
 		scsHashed      bool
@@ -206,7 +216,7 @@ func TestMigrationKeepsUsersSignedIn(t *testing.T) {
 				store = redisstore.New(pool, redisstore.WithPrefix(tc.prefix))
 			}
 
-			m := manager.New(manager.Config{Logger: quiet, Store: store, Codec: codec.Gob(), StoreRawTokens: tc.storeRawTokens})
+			m := manager.New(manager.Config{Logger: quiet, Store: store, Codec: c, StoreRawTokens: tc.storeRawTokens})
 			if r := do(skApp(m), "/me", cookie); r.status != http.StatusOK || r.body != signedIn {
 				t.Errorf("sessionkit reading the scs session: %d %q, want %q", r.status, r.body, signedIn)
 			}
@@ -220,7 +230,7 @@ func TestMigrationKeepsUsersSignedIn(t *testing.T) {
 
 			// The other hashing setting looks under another key: signed out.
 			cookie = signInWithSCS(t, newSCSWithPrefix(pool, tc.scsHashed, tc.prefix))
-			wrong := manager.New(manager.Config{Logger: quiet, Store: store, Codec: codec.Gob(), StoreRawTokens: !tc.storeRawTokens})
+			wrong := manager.New(manager.Config{Logger: quiet, Store: store, Codec: c, StoreRawTokens: !tc.storeRawTokens})
 			if r := do(skApp(wrong), "/me", cookie); r.status != http.StatusUnauthorized {
 				t.Errorf("StoreRawTokens=%v on a store scs wrote with HashTokenInStore=%v: %d %q, want 401 (signed out)",
 					!tc.storeRawTokens, tc.scsHashed, r.status, r.body)
@@ -249,13 +259,21 @@ func TestMigrationGobRegisterCaveat(t *testing.T) {
 	}
 	rs.Do("SET", keys[0], bytes.ReplaceAll(blob, []byte(accountName), []byte(renamed)), "EX", 3600)
 
-	m := manager.New(manager.Config{Logger: quiet, Store: redisstore.New(pool), Codec: codec.Gob()})
-	r := do(skApp(m), "/me", cookie)
-	if r.status != http.StatusUnauthorized {
-		t.Errorf("an scs session holding an unregistered type: %d %q, want 401 (session discarded)", r.status, r.body)
-	}
-	if n, _ := redis.Int(rs.Do("EXISTS", keys[0]), nil); n != 0 {
-		t.Errorf("the unreadable scs session is still in the store")
+	planted, _ := redis.Bytes(rs.Do("GET", keys[0]), nil)
+	for _, name := range []string{"msgpack", "json", "gob"} {
+		c, err := codec.ByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs.Do("SET", keys[0], planted, "EX", 3600)
+		m := manager.New(manager.Config{Logger: quiet, Store: redisstore.New(pool), Codec: c})
+		r := do(skApp(m), "/me", cookie)
+		if r.status != http.StatusUnauthorized {
+			t.Errorf("%s: an scs session holding an unregistered type: %d %q, want 401 (session discarded)", name, r.status, r.body)
+		}
+		if n, _ := redis.Int(rs.Do("EXISTS", keys[0]), nil); n != 0 {
+			t.Errorf("%s: the unreadable scs session is still in the store", name)
+		}
 	}
 }
 
@@ -317,11 +335,11 @@ func TestRollbackToSCS(t *testing.T) {
 
 			untouched := signInWithSCS(t, sm) // an scs session sessionkit only reads
 			migrated := signInWithSCS(t, sm)  // one sessionkit writes to
-			if r := do(sk, "/me", untouched); name == "gob" && r.body != signedIn {
+			if r := do(sk, "/me", untouched); r.body != signedIn {
 				t.Fatalf("sessionkit reading an scs session: %d %q", r.status, r.body)
 			}
-			if r := do(sk, "/visit", migrated); r.cookie != nil {
-				migrated = r.cookie // a codec that could not read scs's blob started afresh
+			if r := do(sk, "/visit", migrated); r.status != http.StatusOK || r.cookie != nil {
+				t.Fatalf("sessionkit writing to an scs session: %d %q, cookie %v; want 200 and the same token", r.status, r.body, r.cookie)
 			}
 			fresh := do(sk, "/signin", nil).cookie // a sign-in under sessionkit
 			if fresh == nil {
@@ -334,10 +352,8 @@ func TestRollbackToSCS(t *testing.T) {
 					t.Errorf("scs reading %s: %d %q, want 500", what, r.status, r.body)
 				}
 			}
-			if name == "gob" {
-				if r := do(scsApp(sm), "/me", untouched); r.body != signedIn {
-					t.Errorf("scs reading a session sessionkit only read: %d %q, want %q", r.status, r.body, signedIn)
-				}
+			if r := do(scsApp(sm), "/me", untouched); r.body != signedIn {
+				t.Errorf("scs reading a session sessionkit only read: %d %q, want %q", r.status, r.body, signedIn)
 			}
 
 			n, err := dropSessionkitSessions(context.Background(), pool)
@@ -349,10 +365,8 @@ func TestRollbackToSCS(t *testing.T) {
 					t.Errorf("scs after the cleanup, %s: %d %q, want 401 (signed out)", what, r.status, r.body)
 				}
 			}
-			if name == "gob" {
-				if r := do(scsApp(sm), "/me", untouched); r.body != signedIn {
-					t.Errorf("the cleanup signed out an scs session: %d %q", r.status, r.body)
-				}
+			if r := do(scsApp(sm), "/me", untouched); r.body != signedIn {
+				t.Errorf("the cleanup signed out an scs session: %d %q", r.status, r.body)
 			}
 		})
 	}
