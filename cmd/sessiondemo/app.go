@@ -13,10 +13,13 @@ import (
 	"github.com/sessionkit/sessionkit/typed"
 )
 
-// User is who signed in, kept in the session as a struct.
+// User is who signed in, kept in the session as a struct. The json tags
+// give it the shape an Express app stores with
+// req.session.user = {name, signedInAt: new Date()}, which the demo reads
+// and writes in Express mode (SESSION_COMPAT=express).
 type User struct {
-	Name       string
-	SignedInAt time.Time
+	Name       string    `json:"name"`
+	SignedInAt time.Time `json:"signedInAt"`
 }
 
 // The session's keys, each bound to its type once. A visitor who is not
@@ -127,13 +130,17 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: time.Now()}); err != nil {
+	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: signInTime()}); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	_ = flash.Put(ctx, "Signed in as "+name+".")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
+// signInTime is now to the millisecond, in UTC: what JavaScript's Date
+// holds, so Express reads and writes back the same instant.
+func signInTime() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
