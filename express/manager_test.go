@@ -636,3 +636,47 @@ func TestManagerNoRenewalMarks(t *testing.T) {
 		t.Errorf("Store.All = %d sessions, %v; want 1", len(all), err)
 	}
 }
+
+// TestManagerLateWriteAfterSignOut: a Go request that loaded the session
+// before Express signed it out does not bring it back when it commits
+// (SET … XX), and the response clears the cookie.
+func TestManagerLateWriteAfterSignOut(t *testing.T) {
+	e := start(t, time.Hour, "keyboard cat")
+	loaded, release := make(chan struct{}), make(chan struct{})
+	g := startGo(t, e.srv.Pool(), time.Hour, map[string]http.HandlerFunc{
+		"POST /slow": func(w http.ResponseWriter, r *http.Request) {
+			if _, err := typed.Get[User](r.Context(), "user"); err != nil {
+				http.Error(w, err.Error(), http.StatusUnauthorized)
+				return
+			}
+			close(loaded)
+			<-release
+			if err := typed.Put(r.Context(), "visits", 1); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+		},
+	}, "keyboard cat")
+	c, _ := e.signInOnNode("Ada")
+	sid := e.unsign(c)
+	done := make(chan goResp, 1)
+	go func() { done <- g.do("POST", "/slow", nil, c) }()
+	select {
+	case <-loaded:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow request did not load the session")
+	}
+	if r := e.app.Do("POST", "/signout", nil, c); r.Status != 200 {
+		t.Fatalf("Node POST /signout: %d %s", r.Status, r.Body)
+	}
+	close(release)
+	r := <-done
+	if r.cookie == nil || r.cookie.MaxAge >= 0 {
+		t.Errorf("the late request's response: %d, cookie %v; want the cookie cleared", r.status, r.cookie)
+	}
+	if b := e.blob(sid); b != nil {
+		t.Fatalf("the late Go write brought the signed-out session back: %s", b)
+	}
+	if u := e.me(c); u != nil {
+		t.Fatalf("Node sees %+v after its sign-out", u)
+	}
+}
