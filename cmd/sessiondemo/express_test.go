@@ -143,3 +143,26 @@ func TestExpressModeNeedsSecretAndRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestExpressModeCookieAndPrefix: SESSION_COOKIE and SESSION_PREFIX match
+// an Express app with another cookie name and key prefix.
+func TestExpressModeCookieAndPrefix(t *testing.T) {
+	bin := demotest.Build(t, "../..")
+	rs := redistest.Start(t, redistest.Options{})
+	node := nodetest.Start(t, nodetest.Options{RedisURL: rs.URL(), Secrets: []string{"s"}, Cookie: "app.sid", Prefix: "app:"})
+	demo := demotest.Start(t, bin, "SESSION_COMPAT=express", "SESSION_SECRET=s", "REDIS_URL="+rs.URL(),
+		"SESSION_COOKIE=app.sid", "SESSION_PREFIX=app:")
+	client := webtest.Client(t)
+	r := webtest.PostForm(t, client, demo.URL+"/signin", url.Values{"name": {"Grace"}})
+	ck := r.SetCookie("app.sid")
+	if r.Status != 303 || ck == nil {
+		t.Fatalf("demo sign-in: %d, cookie %v", r.Status, ck)
+	}
+	if n := node.Do("GET", "/me", nil, &http.Cookie{Name: ck.Name, Value: ck.Value}); n.Status != 200 {
+		t.Fatalf("Express with app.sid and app: answers %d %s to the demo's cookie", n.Status, n.Body)
+	}
+	keys, _ := redis.Strings(rs.Do("KEYS", "*"), nil)
+	if len(keys) != 1 || !strings.HasPrefix(keys[0], "app:") {
+		t.Errorf("Redis holds %v, want one key under app:", keys)
+	}
+}
