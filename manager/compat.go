@@ -9,7 +9,9 @@ package manager
 //
 // Tokens themselves are always made by scs: 32 random bytes, 43 characters
 // of unpadded base64url. Implementations must be safe for concurrent use,
-// do no I/O and never panic on any input.
+// do no I/O and never panic on any input. The format applies to cookies the
+// Manager reads and writes itself; scs's own WriteSessionCookie, called
+// directly, still writes the bare token.
 type TokenFormat interface {
 	// ParseCookie returns the token a session cookie's value carries, and
 	// false for a value this format cannot have issued (unsigned, badly
