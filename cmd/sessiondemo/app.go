@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sessionkit/sessionkit/express"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/typed"
 )
@@ -88,7 +89,9 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	// A stored session that now holds nothing (at most it held a flash
 	// message, which has done its job): end it rather than keep it a day.
-	if p.User == nil && a.m.Token(ctx) != "" && !visits.Exists(ctx) {
+	// One that holds anything else is not ours to end: in Express mode it
+	// may be the Express app's.
+	if p.User == nil && a.m.Token(ctx) != "" && a.holdsNothing(r) {
 		if err := a.m.Destroy(ctx); err != nil {
 			a.fail(w, r, err)
 			return
@@ -96,6 +99,17 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = pageTemplate.Execute(w, p)
+}
+
+// holdsNothing reports whether the request's session holds no value
+// besides express-session's cookie object (see express.CookieKey).
+func (a *app) holdsNothing(r *http.Request) bool {
+	for _, k := range a.m.SessionManager().Keys(r.Context()) {
+		if k != express.CookieKey {
+			return false
+		}
+	}
+	return true
 }
 
 // read returns the value under k and whether there is one. A value that

@@ -166,3 +166,31 @@ func TestExpressModeCookieAndPrefix(t *testing.T) {
 		t.Errorf("Redis holds %v, want one key under app:", keys)
 	}
 }
+
+// TestExpressModeKeepsOthersSessions: an Express session that holds no
+// signed-in user but other data (here a cart) is the Express app's: the
+// demo's page shows "stranger" and leaves it alone.
+func TestExpressModeKeepsOthersSessions(t *testing.T) {
+	bin := demotest.Build(t, "../..")
+	rs := redistest.Start(t, redistest.Options{})
+	node := nodetest.Start(t, nodetest.Options{RedisURL: rs.URL(), Secrets: []string{"s"}, MaxAge: time.Hour})
+	demo := demotest.Start(t, bin, "SESSION_COMPAT=express", "SESSION_SECRET=s", "REDIS_URL="+rs.URL(), "SESSION_MAX_AGE=3600000")
+	r := node.DoJSON("POST", "/put", `{"key":"cart","value":[1,2]}`)
+	ck := r.Cookie("connect.sid")
+	if r.Status != 200 || ck == nil {
+		t.Fatalf("Express POST /put: %d %s", r.Status, r.Body)
+	}
+	ck = &http.Cookie{Name: ck.Name, Value: ck.Value}
+	client := webtest.Client(t)
+	demoURL, _ := url.Parse(demo.URL)
+	client.Jar.SetCookies(demoURL, []*http.Cookie{ck})
+	if home := webtest.Get(t, client, demo.URL+"/"); !strings.Contains(home.Body, "Hello, stranger.") {
+		t.Fatalf("demo page:\n%s", home.Body)
+	}
+	var s struct {
+		Cart []int `json:"cart"`
+	}
+	if r := node.Do("GET", "/session", nil, ck); json.Unmarshal(r.Body, &s) != nil || len(s.Cart) != 2 {
+		t.Fatalf("after a visit to the demo, Express's session is %s", r.Body)
+	}
+}
