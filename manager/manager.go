@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -115,8 +116,8 @@ type Manager struct {
 	maxSize    int
 	errHandler func(http.ResponseWriter, *http.Request, error)
 	logger     *slog.Logger
-	cookieName string
 	cookie     cookieSettings
+	set        newSettings     // what New set on sm, to see later changes
 	owned      *memstore.Store // the default store, created by New
 }
 
@@ -151,7 +152,6 @@ func New(cfg Config) *Manager {
 		maxSize:    cfg.MaxSize,
 		logger:     cfg.Logger,
 		errHandler: cfg.ErrorHandler,
-		cookieName: c.name,
 		cookie:     c,
 		owned:      owned,
 	}
@@ -186,6 +186,8 @@ func New(cfg Config) *Manager {
 	}
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
+	m.set = newSettings{cookie: sm.Cookie, codec: sm.Codec,
+		codecComparable: reflect.TypeOf(sm.Codec).Comparable()}
 	return m
 }
 
@@ -206,7 +208,7 @@ func (m *Manager) Close() error {
 func (m *Manager) SessionManager() *scs.SessionManager { return m.sm }
 
 // CookieName is the name of the session cookie.
-func (m *Manager) CookieName() string { return m.cookieName }
+func (m *Manager) CookieName() string { return m.liveCookie().name }
 
 // Codec returns the configured codec.
 func (m *Manager) Codec() scs.Codec { return m.sm.Codec }

@@ -33,10 +33,14 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("Vary", "Cookie")
+		if err := m.checkSettings(); err != nil {
+			m.fail(w, r, err)
+			return
+		}
 		st := &requestState{m: m, loading: true}
 		ctx, err := m.load(r.Context(), st, m.requestToken(r))
 		if err != nil {
-			m.errHandler(w, r, err)
+			m.fail(w, r, err)
 			return
 		}
 		sr := r.WithContext(ctx)
@@ -129,7 +133,7 @@ func (sw *sessionWriter) commit() {
 	sw.committed = true
 	if err := sw.m.commit(sw.ResponseWriter, sw.r); err != nil {
 		sw.failed = true
-		sw.m.errHandler(sw.ResponseWriter, sw.r, err)
+		sw.m.fail(sw.ResponseWriter, sw.r, err)
 	}
 }
 

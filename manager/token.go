@@ -13,7 +13,7 @@ const tokenLen = 43
 // carries none or one that cannot have been issued: a wrong length or
 // alphabet, or several session cookies. Those cost no store access.
 func (m *Manager) requestToken(r *http.Request) string {
-	cookies := r.CookiesNamed(m.cookieName)
+	cookies := r.CookiesNamed(m.liveCookie().name)
 	switch {
 	case len(cookies) == 0:
 		return ""
