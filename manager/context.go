@@ -34,7 +34,7 @@ type requestState struct {
 	// commit that changes none of it need not send Set-Cookie again.
 	cookieExpiry   time.Time
 	cookieRemember bool
-	iterating      bool // tokens are already store keys (Iterate hands out keys)
+	iterating      bool // inside Manager.Iterate: no request, no cookie
 
 	writer sessionWriter
 }

@@ -264,10 +264,12 @@ func checkSize(n, max int) error {
 }
 
 // Iterate calls fn with a context for each session in the store (the store
-// must list sessions: memstore, redisstore and boltstore do). Inside fn, typed works,
-// and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
-// out everywhere. It reads every session: an administrative operation, not
-// one for the request path.
+// must list sessions: memstore, redisstore and boltstore do). Inside fn,
+// typed works, and [Manager.Destroy] ends that session — e.g. to log a user
+// out everywhere — as does SessionManager().Destroy, also inside scs's own
+// SessionManager().Iterate. [Manager.Token] there is the session's store
+// key, not its token (the store never holds tokens). It reads every
+// session: an administrative operation, not one for the request path.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
 	st := &requestState{m: m, iterating: true}
 	return m.sm.Iterate(context.WithValue(ctx, ctxKey{}, st), fn)
