@@ -1,9 +1,11 @@
 package manager
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -124,6 +126,21 @@ func (sw *sessionWriter) Flush() {
 	if f, ok := sw.ResponseWriter.(http.Flusher); ok && !sw.failed {
 		f.Flush()
 	}
+}
+
+// Hijack commits, then hands over the connection (a WebSocket upgrade):
+// what the handler put before is saved, and the Set-Cookie header is in
+// w.Header() for the handler to send in its own response. It fails with
+// ErrCommitFailed when the commit did (the error handler has answered),
+// and with http.ErrNotSupported when the server's writer cannot hijack.
+func (sw *sessionWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !sw.committed {
+		sw.commit()
+	}
+	if sw.failed {
+		return nil, nil, ErrCommitFailed
+	}
+	return http.NewResponseController(sw.ResponseWriter).Hijack()
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

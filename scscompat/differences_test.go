@@ -19,7 +19,6 @@ type difference struct {
 const (
 	setCookieOnChange = "deliberate: Set-Cookie only when the cookie changes (manager/middleware.go commit)"
 	jsonTime          = "deliberate: JSON codec keeps times as RFC 3339 (docs/codecs.md)"
-	item5             = "bug: issue 10 item 5"
 	tokenHashing      = "deliberate: stores sha256(token) (manager/doc.go, Config.StoreRawTokens, docs/reliability.md §3)"
 )
 
@@ -39,9 +38,6 @@ var expectedDifferences = []difference{
 	// so scs's != comparison fails.
 	{"json/*/TestGetTime", jsonTime, "the time read back is Equal to the one put, but == fails (location)", "+0000 UTC: expected"},
 	{"json/*/TestPopTime", jsonTime, "the time read back is Equal to the one put, but == fails (location)", "+0000 UTC: expected"},
-
-	// The response writer hides http.Hijacker.
-	{"*/*/TestHijacker", item5, "w.(http.Hijacker) is false behind m.LoadAndSave", `want "true"; got "false"`},
 
 	// scs's redisstore tests, run on m.SessionManager().Store: the manager
 	// stores sha256(token), so keys written or read by raw token differ.
