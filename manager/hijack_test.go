@@ -60,4 +60,3 @@ func TestHijack(t *testing.T) {
 		t.Errorf("/me after the hijacked request: %d %q, want the value put before Hijack", me.Status, me.Body)
 	}
 }
-
