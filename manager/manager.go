@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 	"github.com/sessionkit/sessionkit/observe"
 	"github.com/sessionkit/sessionkit/store/memstore"
 )
@@ -210,24 +211,13 @@ func (m *Manager) SessionManager() *scs.SessionManager { return m.sm }
 // CookieName is the name of the session cookie.
 func (m *Manager) CookieName() string { return m.liveCookie().name }
 
-// Codec returns the configured codec.
-func (m *Manager) Codec() scs.Codec { return m.sm.Codec }
-
-// Lookup returns the raw value stored under key: a *codec.Value while it is
-// still encoded, or the Go value scs holds. Package typed turns it into a
-// typed value; most code should use typed instead.
-func (m *Manager) Lookup(ctx context.Context, key string) (v any, ok bool) {
-	v = m.sm.Get(ctx, key)
-	if v != nil {
-		return v, true
-	}
-	return nil, m.sm.Exists(ctx, key)
-}
-
 // Put stores v under key. With a codec from package codec, v is encoded now,
 // once: an unencodable value (errors.Is(err, codec.ErrEncode)) or one larger
 // than MaxSize (ErrTooLarge) is reported here and nothing is stored. Later
-// changes to v do not reach the session; Put it again.
+// changes to v do not reach the session; Put it again. A basic value (bool,
+// string, number, []byte, time.Time, or a named type of one of these
+// without marshaling methods) is kept as its predeclared Go type, what
+// every later request decodes too, so scs's getters read it at once.
 func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	if m.valueCodec == nil {
 		// A foreign scs.Codec: trial-encode so that errors still surface here.
@@ -247,6 +237,13 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	}
 	if err := checkSize(val.Size(), m.maxSize); err != nil {
 		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+	}
+	if nv, ok := bridge.Native(v); ok {
+		// A basic value is kept as the Go value the next request decodes,
+		// so scs's getters (GetString, PopString...) read it in this
+		// request too; the commit encodes it again, which costs little.
+		m.sm.Put(ctx, key, nv)
+		return nil
 	}
 	m.sm.Put(ctx, key, val)
 	return nil
