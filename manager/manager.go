@@ -203,9 +203,30 @@ func (m *Manager) Close() error {
 	return m.owned.Close()
 }
 
-// SessionManager returns the underlying scs manager, for everything scs
-// already does: RenewToken, Destroy, RememberMe, Deadline, Token, Keys...
-// Serve requests with m.LoadAndSave, not with its LoadAndSave.
+// SessionManager returns the underlying scs manager: the escape hatch for
+// code written for scs (its getters, Keys, Iterate, Status...). Serve
+// requests with [Manager.LoadAndSave], not with its LoadAndSave, and prefer
+// the Manager's own lifecycle methods ([Manager.RenewToken],
+// [Manager.Destroy], [Manager.Commit]...), which return ErrNoSession where
+// scs's panic.
+//
+// Settings changed on it after New, as scs's README teaches, behave so:
+//   - Cookie (every field), ErrorFunc, Lifetime: honoured from the next
+//     request on; they are read per request. Cookie.Secure left as New set
+//     it keeps the automatic choice (Secure over HTTPS); changed, it is
+//     forced on or off.
+//   - IdleTimeout: honoured the way scs does it, which rewrites the whole
+//     session on every request; Config.IdleTimeout does the same with at
+//     most one cheap touch per IdleRefresh window.
+//   - Store, Codec, HashTokenInStore: fixed at New. Changed, every request
+//     is answered through the error handler with [ErrSettings] (500 and one
+//     log line by default) until they are set back; set them in [Config].
+//
+// With Config.IdleTimeout, two things differ from scs: Status of a loaded
+// session the handler did not change is Unmodified (scs says Modified,
+// because it rewrites every session to extend it), and its Commit returns
+// the absolute deadline, not the idle expiry; [Manager.Commit] returns the
+// idle expiry.
 func (m *Manager) SessionManager() *scs.SessionManager { return m.sm }
 
 // CookieName is the name of the session cookie.
