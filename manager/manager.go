@@ -244,20 +244,20 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		// A foreign scs.Codec: trial-encode so that errors still surface here.
 		b, err := m.sm.Codec.Encode(time.Time{}, map[string]any{key: v})
 		if err != nil {
-			return fmt.Errorf("sessionkit: put %q: %w", key, err)
+			return fmt.Errorf("manager: put %q: %w", key, err)
 		}
 		if err := checkSize(len(b), m.maxSize); err != nil {
-			return fmt.Errorf("sessionkit: put %q: %w", key, err)
+			return fmt.Errorf("%w (put %q)", err, key)
 		}
 		m.sm.Put(ctx, key, v)
 		return nil
 	}
 	val, err := m.valueCodec.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+		return fmt.Errorf("manager: put %q: %w", key, err)
 	}
 	if err := checkSize(val.Size(), m.maxSize); err != nil {
-		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+		return fmt.Errorf("%w (put %q)", err, key)
 	}
 	if nv, ok := bridge.Native(v); ok {
 		// A basic value is kept as the Go value the next request decodes,

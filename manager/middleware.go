@@ -17,7 +17,7 @@ import (
 
 // ErrCommitFailed is returned by the response writer's Write after the
 // session could not be committed and the error handler has answered.
-var ErrCommitFailed = errors.New("sessionkit: response abandoned: session commit failed")
+var ErrCommitFailed = errors.New("manager: response abandoned: session commit failed")
 
 // LoadAndSave is net/http middleware: it loads the request's session before
 // next runs and commits it when next first writes (or returns without

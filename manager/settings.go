@@ -15,7 +15,7 @@ import (
 // default) until the field is set back: serving on with the old value would
 // silently ignore the change, and taking the new one would mix two stores
 // or two encodings. Configure them in [Config] instead.
-var ErrSettings = errors.New("sessionkit: SessionManager() setting changed after New; set it in manager.Config")
+var ErrSettings = errors.New("manager: SessionManager() setting changed after New; set it in manager.Config")
 
 // newSettings records what New put into the scs manager, so that later
 // changes (scs's README style: sm.Cookie.Name = ... after New) are seen.
