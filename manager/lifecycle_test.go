@@ -119,6 +119,7 @@ func TestLifecycleWithoutSession(t *testing.T) {
 		"RenewToken": m.RenewToken(ctx),
 		"Destroy":    m.Destroy(ctx),
 		"RememberMe": m.RememberMe(ctx, true),
+		"Put":        m.Put(ctx, "k", "v"),
 	} {
 		if !errors.Is(err, manager.ErrNoSession) {
 			t.Errorf("%s without a session: %v, want ErrNoSession", name, err)

@@ -240,6 +240,9 @@ func (m *Manager) CookieName() string { return m.liveCookie().name }
 // without marshaling methods) is kept as its predeclared Go type, what
 // every later request decodes too, so scs's getters read it at once.
 func (m *Manager) Put(ctx context.Context, key string, v any) error {
+	if err := m.hasSession(ctx); err != nil {
+		return err // scs's Put would panic
+	}
 	if m.valueCodec == nil {
 		// A foreign scs.Codec: trial-encode so that errors still surface here.
 		b, err := m.sm.Codec.Encode(time.Time{}, map[string]any{key: v})
