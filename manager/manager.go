@@ -289,7 +289,7 @@ func checkSize(n, max int) error {
 // typed works, and [Manager.Destroy] ends that session — e.g. to log a user
 // out everywhere — as does SessionManager().Destroy, also inside scs's own
 // SessionManager().Iterate. [Manager.Token] there is the session's store
-// key, not its token (the store never holds tokens). It reads every
+// key behind a "~" mark, not its token (the store never holds tokens). It reads every
 // session: an administrative operation, not one for the request path.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
 	st := &requestState{m: m, iterating: true}
