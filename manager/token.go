@@ -14,7 +14,7 @@ const tokenLen = 43
 // issued (Config.Tokens refuses it; by default: a wrong length or
 // alphabet). Those cost no store access.
 func (m *Manager) requestToken(r *http.Request) string {
-	cookies := r.CookiesNamed(m.cookieName)
+	cookies := r.CookiesNamed(m.liveCookie().name)
 	switch {
 	case len(cookies) == 0:
 		return ""
