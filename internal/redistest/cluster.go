@@ -23,32 +23,46 @@ type Cluster struct {
 	tb    testing.TB
 }
 
+// ClusterOptions configure StartCluster. The zero value has no password.
+type ClusterOptions struct {
+	// Password is every node's requirepass and masterauth.
+	Password string
+}
+
 // StartCluster starts six cluster-enabled servers, joins them with
 // redis-cli --cluster create (three masters, one replica each) and waits
 // until every node reports cluster_state:ok, all 16384 slots are served and
 // every replica is in sync. The nodes are stopped when the test ends.
 // A missing redis-cli fails the test.
-func StartCluster(tb testing.TB) *Cluster {
+func StartCluster(tb testing.TB, opts ClusterOptions) *Cluster {
 	tb.Helper()
 	if _, err := exec.LookPath("redis-cli"); err != nil {
 		tb.Fatal("redis-cli not found on PATH; install it (Debian/Ubuntu: sudo apt-get install -y redis-tools; macOS: brew install redis)")
 	}
 	c := &Cluster{tb: tb}
 	args := []string{"--cluster", "create"}
+	var auth []string
+	if opts.Password != "" {
+		auth = []string{"--masterauth", opts.Password}
+	}
 	for i := 0; i < 6; i++ {
-		s := Start(tb, Options{Args: []string{
+		s := Start(tb, Options{Password: opts.Password, Args: append([]string{
 			"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
 			// The bus port is chosen, not port+10000, which may be taken or
 			// past 65535.
 			"--cluster-port", strconv.Itoa(FreePort(tb)),
 			"--cluster-node-timeout", strconv.Itoa(int(ClusterNodeTimeout.Milliseconds())),
 			"--appendonly", "no",
-		}})
+		}, auth...)})
 		c.Nodes = append(c.Nodes, s)
 		args = append(args, s.Addr())
 	}
 	args = append(args, "--cluster-replicas", "1", "--cluster-yes")
-	out, err := exec.Command("redis-cli", args...).CombinedOutput()
+	cmd := exec.Command("redis-cli", args...)
+	if opts.Password != "" {
+		cmd.Env = append(cmd.Environ(), "REDISCLI_AUTH="+opts.Password)
+	}
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		tb.Fatalf("redistest: redis-cli --cluster create: %v\n%s", err, out)
 	}
