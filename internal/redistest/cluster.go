@@ -27,6 +27,12 @@ type Cluster struct {
 type ClusterOptions struct {
 	// Password is every node's requirepass and masterauth.
 	Password string
+	// FullCoverage keeps Redis's default cluster-require-full-coverage yes:
+	// while any slot has no master (between a master's failure and its
+	// replica's promotion), every node refuses every query with
+	// CLUSTERDOWN. By default the nodes run with no, so the masters that
+	// are up keep serving their slots.
+	FullCoverage bool
 }
 
 // StartCluster starts six cluster-enabled servers, joins them with
@@ -41,9 +47,12 @@ func StartCluster(tb testing.TB, opts ClusterOptions) *Cluster {
 	}
 	c := &Cluster{tb: tb}
 	args := []string{"--cluster", "create"}
-	var auth []string
+	extra := []string{"--cluster-require-full-coverage", "no"}
+	if opts.FullCoverage {
+		extra[1] = "yes"
+	}
 	if opts.Password != "" {
-		auth = []string{"--masterauth", opts.Password}
+		extra = append(extra, "--masterauth", opts.Password)
 	}
 	for i := 0; i < 6; i++ {
 		s := Start(tb, Options{Password: opts.Password, Args: append([]string{
@@ -53,7 +62,7 @@ func StartCluster(tb testing.TB, opts ClusterOptions) *Cluster {
 			"--cluster-port", strconv.Itoa(FreePort(tb)),
 			"--cluster-node-timeout", strconv.Itoa(int(ClusterNodeTimeout.Milliseconds())),
 			"--appendonly", "no",
-		}, auth...)})
+		}, extra...)})
 		c.Nodes = append(c.Nodes, s)
 		args = append(args, s.Addr())
 	}
