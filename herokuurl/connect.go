@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/FZambia/sentinel"
@@ -217,9 +218,18 @@ func (c Config) sentinelPool(opts []func(*redis.Pool)) *redis.Pool {
 	snt.Pool = func(addr string) *redis.Pool {
 		return &redis.Pool{MaxIdle: 0, MaxActive: 8, Wait: true, Dial: func() (redis.Conn, error) { return snt.Dial(addr) }}
 	}
+	// sentinel v1.1.1 reorders Addrs while concurrent queries read it (a
+	// data race the failover test caught with -race): one query at a time.
+	// Queries happen only when a connection to the master is dialled.
+	var queryMu sync.Mutex
+	masterAddr := func() (string, error) {
+		queryMu.Lock()
+		defer queryMu.Unlock()
+		return snt.MasterAddr()
+	}
 	viaSentinel := func(p *redis.Pool) {
 		p.DialContext = func(ctx context.Context) (redis.Conn, error) {
-			addr, err := snt.MasterAddr()
+			addr, err := masterAddr()
 			if err != nil {
 				var none sentinel.NoSentinelsAvailable
 				if errors.As(err, &none) {
