@@ -136,20 +136,15 @@ func openStore(file string) (st scs.Store, where string, closeFn func(), err err
 	case err != nil:
 		return nil, "", nil, err
 	}
-	pool := cfg.Pool()
+	// A single node, a Sentinel-managed master or a cluster, each checked once.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn, err := pool.GetContext(ctx)
-	if err == nil {
-		_, err = conn.Do("PING")
-		conn.Close()
-	}
+	client, err := cfg.Connect(ctx)
 	if err != nil {
-		pool.Close()
 		return nil, "", nil, fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
 	}
 	for _, note := range cfg.Notes {
 		fmt.Println("sessiondemo:", note)
 	}
-	return redisstore.New(pool), fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), func() { _ = pool.Close() }, nil
+	return redisstore.New(client), fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), func() { _ = client.Close() }, nil
 }
