@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 // trips, the commands per request, and last, since it kills a master,
 // failover under load.
 func TestCluster(t *testing.T) {
+	t.Parallel() // each builds its own servers; together they take the time of the longest
 	start := time.Now()
 	c := redistest.StartCluster(t, redistest.ClusterOptions{})
 	t.Logf("cluster built in %v", time.Since(start).Round(time.Millisecond))
@@ -38,6 +40,36 @@ func TestCluster(t *testing.T) {
 	}
 
 	t.Run("store", func(t *testing.T) { storeSuite(t, redisstore.New(cl, redisstore.WithPrefix("st:")), c.Masters()) })
+	t.Run("dead pooled connections", func(t *testing.T) {
+		// A node that dropped its clients (restarted, or the Sentinel-style
+		// CLIENT KILL) leaves its pool full of dead connections: the first
+		// operation retries once on a newly dialled one, and succeeds.
+		s := redisstore.New(cl, redisstore.WithPrefix("dead:"))
+		ctx := context.Background()
+		if err := s.CommitCtx(ctx, "tok", []byte("v"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for g := 0; g < 8; g++ { // several connections in the node's pool
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 20; i++ {
+					_, _, _ = s.FindCtx(ctx, "tok")
+				}
+			}()
+		}
+		wg.Wait()
+		m := c.MasterOf("dead:tok")
+		if n, err := redis.Int(m.Do("CLIENT", "KILL", "TYPE", "normal"), nil); err != nil || n < 2 {
+			t.Fatalf("CLIENT KILL closed %d connections (%v), want the pool's", n, err)
+		}
+		for i := 0; i < 10; i++ {
+			if b, found, err := s.FindCtx(ctx, "tok"); err != nil || !found || string(b) != "v" {
+				t.Fatalf("find %d after the node dropped its clients: %q %v %v", i, b, found, err)
+			}
+		}
+	})
 	a := newApp(t, cl)
 	t.Run("manager", func(t *testing.T) {
 		for i := 0; i < 12; i++ { // several slots, so several masters
@@ -63,7 +95,26 @@ func TestCluster(t *testing.T) {
 		expect("write", "map[get:1 set:1]", func() { a.do("POST", "/write", tok) })
 		expect("no cookie", "map[]", func() { a.do("GET", "/me", "") })
 	})
-	t.Run("failover", func(t *testing.T) { clusterFailover(t, c, a) })
+	t.Run("failover", func(t *testing.T) { clusterFailover(t, c, a, false) })
+}
+
+// TestClusterFullCoverage is the same failover with Redis's default
+// cluster-require-full-coverage yes: until the replica is promoted, the
+// whole cluster refuses queries, so the other masters' sessions fail too
+// (503, never a wrong session).
+func TestClusterFullCoverage(t *testing.T) {
+	t.Parallel() // each builds its own servers; together they take the time of the longest
+	c := redistest.StartCluster(t, redistest.ClusterOptions{FullCoverage: true})
+	cfg, err := herokuurl.Parse("redis://" + c.Nodes[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := cfg.Connect(ctx10(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	clusterFailover(t, c, newApp(t, cl), true)
 }
 
 // storeSuite is the redisstore round trip: one command per operation,
@@ -127,7 +178,9 @@ func storeSuite(t *testing.T, s *redisstore.Store, masters []*redistest.Server) 
 }
 
 // clusterFailover kills the master of some sessions under load.
-func clusterFailover(t *testing.T, c *redistest.Cluster, a *app) {
+// With fullCoverage, the other masters' sessions must fail for a while;
+// without, never.
+func clusterFailover(t *testing.T, c *redistest.Cluster, a *app, fullCoverage bool) {
 	const n, workers = 96, 8
 	fr := failoverRun{workers: workers, maxOps: 200000, maxTime: 60 * time.Second, pause: 2 * time.Millisecond}
 	for i := 0; i < n; i++ {
@@ -149,15 +202,18 @@ func clusterFailover(t *testing.T, c *redistest.Cluster, a *app) {
 	}
 	res := fr.run(t, a, victim.Kill)
 	c.WaitHealthy(30 * time.Second)
-	t.Logf("cluster failover: %d requests, %d sessions (%d on the killed master); errors: %d on the killed master's sessions, %d on the others; "+
+	t.Logf("cluster failover (cluster-require-full-coverage %v): %d requests, %d sessions (%d on the killed master); errors: %d on the killed master's sessions, %d on the others; "+
 		"wrong sessions %d; 401 (session lost) %d; last error %v after the kill; acknowledged writes lost %d (in %d sessions); first error: %s",
-		res.ops, n, perMaster[victim.Addr()], res.errorsFailing, res.errorsOthers, res.wrong, res.unauth,
+		fullCoverage, res.ops, n, perMaster[victim.Addr()], res.errorsFailing, res.errorsOthers, res.wrong, res.unauth,
 		res.recovery.Round(time.Millisecond), res.lostWrites, res.sessionsLosing, res.firstErr)
 	if res.wrong != 0 {
 		t.Errorf("%d answers showed a wrong session", res.wrong)
 	}
-	if res.errorsOthers != 0 {
+	if !fullCoverage && res.errorsOthers != 0 {
 		t.Errorf("%d errors on sessions of the masters that stayed up", res.errorsOthers)
+	}
+	if fullCoverage && res.errorsOthers == 0 {
+		t.Errorf("no error on the other masters' sessions with cluster-require-full-coverage yes")
 	}
 	if res.errorsFailing == 0 {
 		t.Errorf("no error on the killed master's sessions: the kill did not happen under load")

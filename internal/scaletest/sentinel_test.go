@@ -17,6 +17,7 @@ import (
 // Sentinels, reached through a master_name URL: the round trips, the
 // commands per request, and last, failover under load.
 func TestSentinel(t *testing.T) {
+	t.Parallel() // each builds its own servers; together they take the time of the longest
 	start := time.Now()
 	snt := redistest.StartSentinel(t, redistest.SentinelOptions{})
 	t.Logf("master, replica and Sentinels up in %v", time.Since(start).Round(time.Millisecond))
