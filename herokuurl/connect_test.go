@@ -141,8 +141,14 @@ func TestConnectPicksTheTopology(t *testing.T) {
 		noPassword(t, err)
 	})
 	t.Run("sentinel", func(t *testing.T) {
-		cl := mustConnect(t, fmt.Sprintf("redis://:%s@%s?addr=%s&addr=%s&master_name=%s&password=%s",
-			spw, snt.Sentinels[0].Addr(), snt.Sentinels[1].Addr(), snt.Sentinels[2].Addr(), redistest.SentinelMasterName, pw))
+		var cl herokuurl.Client
+		calls := snt.Master().Calls(func() {
+			cl = mustConnect(t, fmt.Sprintf("redis://:%s@%s?addr=%s&addr=%s&master_name=%s&password=%s",
+				spw, snt.Sentinels[0].Addr(), snt.Sentinels[1].Addr(), snt.Sentinels[2].Addr(), redistest.SentinelMasterName, pw))
+		})
+		if calls["role"] != 1 {
+			t.Errorf("Connect sent the master %v, want one ROLE check of the connection it dialled", calls)
+		}
 		if _, ok := cl.(*redis.Pool); !ok {
 			t.Fatalf("Connect with master_name gave %T, want *redis.Pool", cl)
 		}
