@@ -1,6 +1,7 @@
 package redistest
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"strconv"
@@ -54,6 +55,7 @@ func StartCluster(tb testing.TB, opts ClusterOptions) *Cluster {
 	if opts.Password != "" {
 		extra = append(extra, "--masterauth", opts.Password)
 	}
+
 	for i := 0; i < 6; i++ {
 		s := Start(tb, Options{Password: opts.Password, Args: append([]string{
 			"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
@@ -67,13 +69,15 @@ func StartCluster(tb testing.TB, opts ClusterOptions) *Cluster {
 		args = append(args, s.Addr())
 	}
 	args = append(args, "--cluster-replicas", "1", "--cluster-yes")
-	cmd := exec.Command("redis-cli", args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "redis-cli", args...)
 	if opts.Password != "" {
 		cmd.Env = append(cmd.Environ(), "REDISCLI_AUTH="+opts.Password)
 	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		tb.Fatalf("redistest: redis-cli --cluster create: %v\n%s", err, out)
+		tb.Fatalf("redistest: redis-cli --cluster create: %v\n%s\nfirst node's log:\n%s", err, out, c.Nodes[0].log())
 	}
 	c.WaitHealthy(30 * time.Second)
 	return c
