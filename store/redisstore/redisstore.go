@@ -47,7 +47,9 @@ const DefaultScanBatch = 100
 //     master of the cluster's current layout.
 //
 // A *redisc.Conn is wrapped with redisc.RetryConn, so a MOVED or ASK reply
-// (a slot that moved, a replica promoted) is followed within the call.
+// (a slot that moved, a replica promoted) is followed within the call. A
+// cluster connection takes no context: a command already sent ends with the
+// connection's read timeout, not with the request's context.
 type Conns interface {
 	Get() redis.Conn
 }
