@@ -56,18 +56,17 @@ func WithHooks(h *observe.Hooks) Option { return func(c *codec) { c.hooks = h } 
 
 // Msgpack returns the MessagePack codec (github.com/vmihailenco/msgpack/v5),
 // sessionkit's default: the smallest blobs and the cheapest round trip.
+// Like every codec here, it also reads blobs written by scs's GobCodec.
 func Msgpack(opts ...Option) Codec { return newCodec(msgpackFormat, opts) }
 
 // JSON returns the encoding/json codec. Values are readable in a Redis dump
 // and obey their MarshalJSON methods and json tags. NaN and ±Inf cannot be
-// encoded.
+// encoded. It also reads blobs written by scs's GobCodec.
 func JSON(opts ...Option) Codec { return newCodec(jsonFormat, opts) }
 
 // Gob returns the encoding/gob codec. It encodes each value as its concrete
-// type, so it needs no gob.Register, and it also decodes blobs written by
-// scs's GobCodec, so an scs application can switch to sessionkit without
-// logging its users out. It is the slowest codec; prefer Msgpack for new
-// applications.
+// type, so it needs no gob.Register. It is the slowest codec; prefer
+// Msgpack, which reads scs's GobCodec blobs just as well.
 func Gob(opts ...Option) Codec { return newCodec(gobFormat, opts) }
 
 // ByName returns the codec called name ("json", "msgpack" or "gob", any case),
@@ -83,9 +82,6 @@ func ByName(name string, opts ...Option) (Codec, error) {
 	}
 	return nil, fmt.Errorf("%w %q (want json, msgpack or gob)", ErrUnknownCodec, name)
 }
-
-// Names lists the names ByName accepts.
-func Names() []string { return []string{"msgpack", "json", "gob"} }
 
 type codec struct {
 	f     *format
@@ -110,12 +106,6 @@ func (c *codec) Marshal(v any) (*Value, error) {
 	}
 	data := make([]byte, buf.Len())
 	copy(data, buf.Bytes())
-	return &Value{f: c.f, kind: kindOf(v), data: data, hooks: c.hooks}, nil
-}
-
-func kindOf(v any) reflect.Kind {
-	if v == nil {
-		return reflect.Invalid
-	}
-	return reflect.TypeOf(v).Kind()
+	k := entryKind(v)
+	return &Value{f: c.f, kind: reflect.Kind(k &^ plainFlag), plain: k&plainFlag != 0, data: data, hooks: c.hooks}, nil
 }

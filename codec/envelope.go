@@ -27,9 +27,9 @@ const (
 	zeroDeadline  = math.MinInt64
 )
 
-// HasMarker reports whether b starts like a sessionkit blob, so that callers
-// can tell "written by another library" apart from "damaged".
-func HasMarker(b []byte) bool { return len(b) >= len(marker) && string(b[:len(marker)]) == marker }
+// hasMarker reports whether b starts like a sessionkit blob, so that
+// Decode can tell "written by plain scs" apart from "damaged".
+func hasMarker(b []byte) bool { return len(b) >= len(marker) && string(b[:len(marker)]) == marker }
 
 func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, err error) {
 	var start time.Time
@@ -62,17 +62,34 @@ func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, e
 		if ev, ok := v.(*Value); ok {
 			// Untouched value: carried over as it was stored, in its own format.
 			buf.WriteByte(ev.f.id)
-			buf.WriteByte(byte(ev.kind))
+			k := byte(ev.kind)
+			if ev.plain {
+				k |= plainFlag
+			}
+			buf.WriteByte(k)
 			writeLen(buf, len(ev.data))
 			buf.Write(ev.data)
 			continue
 		}
+		fmtAt := buf.Len()
 		buf.WriteByte(c.f.id)
-		buf.WriteByte(byte(kindOf(v)))
+		k := entryKind(v)
+		buf.WriteByte(k)
 		lenAt := buf.Len()
 		writeLen(buf, 0)
 		if err := c.encodeValue(buf, v); err != nil {
-			return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+			if c.f != jsonFormat || k&plainFlag == 0 {
+				return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+			}
+			// A plain value loaded from another format can be one JSON
+			// cannot write (a NaN, a time after year 9999): the entry keeps
+			// it in msgpack (every entry names its format), so loading a
+			// session never makes it uncommittable.
+			mp := codec{f: msgpackFormat, hooks: c.hooks}
+			if err := mp.encodeValue(buf, v); err != nil {
+				return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+			}
+			buf.Bytes()[fmtAt] = msgpackFormat.id
 		}
 		size := buf.Len() - lenAt - 4
 		if size > math.MaxUint32 {
@@ -91,7 +108,9 @@ func writeLen(buf *bytes.Buffer, n int) {
 	buf.Write(l[:])
 }
 
-// Decode splits b into its entries without decoding any value (see the
+// Decode splits b into its entries. Plain values (bools, strings, numbers,
+// []byte, time.Time) and scs's "__" keys are decoded now, into native Go
+// values; every other value stays a *Value until it is read (see the
 // package documentation). The returned values share b's memory, so b must
 // not be modified afterwards; every store in this module returns fresh bytes.
 func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err error) {
@@ -102,8 +121,10 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 				Duration: time.Since(start), Bytes: len(b), Err: err})
 		}()
 	}
-	if !HasMarker(b) {
-		if c.f == gobFormat && len(b) > 0 {
+	if !hasMarker(b) {
+		if len(b) > 0 {
+			// Written by plain scs: every codec reads it, and the next
+			// write stores this codec's format.
 			return decodeSCSGob(b)
 		}
 		return time.Time{}, nil, fmt.Errorf("%w: not a sessionkit blob (%d bytes)", ErrCorrupt, len(b))
@@ -140,16 +161,17 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: header truncated", ErrCorrupt, i)
 		}
 		f := formatByID(b[p])
-		kind := reflect.Kind(b[p+1])
+		kind := reflect.Kind(b[p+1] &^ plainFlag)
+		plain := b[p+1]&plainFlag != 0
 		vlen := int(binary.BigEndian.Uint32(b[p+2:]))
 		p += 6
-		if f == nil || kind > reflect.UnsafePointer {
+		if f == nil || kind > reflect.UnsafePointer || plain && nativeType(kind) == nil {
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: unknown format or kind", ErrCorrupt, i)
 		}
 		if vlen > len(b)-p {
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: value truncated", ErrCorrupt, i)
 		}
-		lazy[i] = Value{f: f, kind: kind, data: b[p : p+vlen : p+vlen], hooks: c.hooks}
+		lazy[i] = Value{f: f, kind: kind, plain: plain, data: b[p : p+vlen : p+vlen], hooks: c.hooks}
 		p += vlen
 		if strings.HasPrefix(key, "__") {
 			v, err := eager(&lazy[i])
@@ -158,6 +180,14 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 			}
 			values[key] = v
 			continue
+		}
+		if plain {
+			// A damaged plain value stays lazy: the session loads, and
+			// reading that key reports ErrCorrupt.
+			if v, err := native(&lazy[i]); err == nil {
+				values[key] = v
+				continue
+			}
 		}
 		values[key] = &lazy[i]
 	}
@@ -170,19 +200,12 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 	return deadline, values, nil
 }
 
-// basicTypes maps the kinds of Go's predeclared types to those types, so
-// eagerly decoded internal values come back as exactly what scs asserts.
-var basicTypes = map[reflect.Kind]reflect.Type{
-	reflect.Bool: reflect.TypeFor[bool](), reflect.String: reflect.TypeFor[string](),
-	reflect.Int: reflect.TypeFor[int](), reflect.Int8: reflect.TypeFor[int8](),
-	reflect.Int16: reflect.TypeFor[int16](), reflect.Int32: reflect.TypeFor[int32](),
-	reflect.Int64: reflect.TypeFor[int64](), reflect.Uint: reflect.TypeFor[uint](),
-	reflect.Uint8: reflect.TypeFor[uint8](), reflect.Uint16: reflect.TypeFor[uint16](),
-	reflect.Uint32: reflect.TypeFor[uint32](), reflect.Uint64: reflect.TypeFor[uint64](),
-	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
-}
-
+// eager decodes an scs-internal "__" value: plain values and basic kinds
+// into predeclared types, anything else into its natural Go form.
 func eager(v *Value) (any, error) {
+	if v.plain {
+		return native(v)
+	}
 	t, ok := basicTypes[v.kind]
 	if !ok {
 		var out any
@@ -200,6 +223,9 @@ func eager(v *Value) (any, error) {
 // returned as the Go values gob produced; package typed reads them by type
 // assertion.
 func decodeSCSGob(b []byte) (deadline time.Time, values map[string]any, err error) {
+	if err := checkGob(b); err != nil {
+		return time.Time{}, nil, fmt.Errorf("%w: scs gob blob: %w", ErrCorrupt, err)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: scs gob blob: %v", ErrCorrupt, p)

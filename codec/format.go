@@ -22,12 +22,15 @@ type format struct {
 	name   string
 	encode func(w *bytes.Buffer, v any) error
 	decode func(data []byte, ptr any) error
+	// check verifies, before decode runs, that data is well-formed enough
+	// to decode safely: lengths that fit, nesting within MaxDepth.
+	check func(data []byte) error
 }
 
 var (
-	msgpackFormat = &format{id: 'm', name: "msgpack", encode: msgpackEncode, decode: msgpackDecode}
-	jsonFormat    = &format{id: 'j', name: "json", encode: jsonEncode, decode: jsonDecode}
-	gobFormat     = &format{id: 'g', name: "gob", encode: gobEncode, decode: gobDecode}
+	msgpackFormat = &format{id: 'm', name: "msgpack", encode: msgpackEncode, decode: msgpackDecode, check: checkMsgpack}
+	jsonFormat    = &format{id: 'j', name: "json", encode: jsonEncode, decode: jsonDecode, check: checkJSON}
+	gobFormat     = &format{id: 'g', name: "gob", encode: gobEncode, decode: gobDecode, check: checkGob}
 )
 
 func formatByID(id byte) *format {
@@ -79,10 +82,8 @@ var msgpackReaders = sync.Pool{New: func() any {
 	return r
 }}
 
+// msgpackDecode decodes data, which checkMsgpack has accepted.
 func msgpackDecode(data []byte, ptr any) error {
-	if err := checkMsgpack(data); err != nil {
-		return err
-	}
 	r := msgpackReaders.Get().(*msgpackReader)
 	r.rd.Reset(data)
 	r.dec.Reset(&r.rd) // a *bytes.Reader is a ByteScanner: no bufio allocation
@@ -114,7 +115,16 @@ func jsonEncode(w *bytes.Buffer, v any) error {
 	return nil
 }
 
-func jsonDecode(data []byte, ptr any) error { return json.Unmarshal(data, ptr) }
+// jsonDecode decodes data, which checkJSON has accepted. When decoding
+// fails, the bytes are validated to tell garbage (ErrCorrupt) from a value
+// that does not fit ptr.
+func jsonDecode(data []byte, ptr any) error {
+	err := json.Unmarshal(data, ptr)
+	if err != nil && !json.Valid(data) {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return err
+}
 
 func gobEncode(w *bytes.Buffer, v any) error { return gob.NewEncoder(w).Encode(v) }
 
@@ -157,11 +167,17 @@ func typeName(v any) string {
 // errDecodePanic is wrapped when a decoder panics on hostile input.
 var errDecodePanic = errors.New("decoder panicked")
 
-// safeDecode runs f.decode, turning a panic on malformed input into an error.
+// safeDecode checks data and decodes it into ptr. Bytes that are not a
+// well-formed value of the format, or nest deeper than MaxDepth, are
+// ErrCorrupt; so is a decoder panic. Any other error means the value is
+// well-formed but does not fit ptr.
 func safeDecode(f *format, data []byte, ptr any) (err error) {
+	if err := f.check(data); err != nil {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: %v", errDecodePanic, p)
+			err = fmt.Errorf("%w: %w: %v", ErrCorrupt, errDecodePanic, p)
 		}
 	}()
 	return f.decode(data, ptr)

@@ -1,6 +1,7 @@
 package codec_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func FuzzDecode(f *testing.F) {
 			if err != nil {
 				// A value from an scs gob blob can be a type gob cannot
 				// encode without registration; nothing else may fail.
-				if codec.HasMarker(b) {
+				if bytes.HasPrefix(b, []byte("\x00SK")) {
 					t.Fatalf("%s: re-encoding an accepted blob: %v", c.Name(), err)
 				}
 				continue

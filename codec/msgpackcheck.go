@@ -10,16 +10,26 @@ import (
 var errMsgpackShape = errors.New("malformed msgpack")
 
 // checkMsgpack verifies that data is exactly one well-formed msgpack value
-// whose declared lengths fit in data. The msgpack decoder trusts declared
-// lengths when it sizes maps, so without this check ten hostile bytes can
-// make it allocate gigabytes. One pass, no allocations.
+// whose declared lengths fit in data and whose arrays and maps nest at most
+// MaxDepth deep. The msgpack decoder trusts declared lengths when it sizes
+// maps, so without this check ten hostile bytes can make it allocate
+// gigabytes; and it recurses once per level, so a deep value would exhaust
+// the stack. One pass; it allocates only for values nested over 32 deep.
 func checkMsgpack(data []byte) error {
+	var small [32]int
+	open := small[:0] // per open array or map: elements not yet started
 	p, pending := 0, 1
 	for pending > 0 {
 		if p >= len(data) {
 			return fmt.Errorf("%w: truncated at byte %d", errMsgpackShape, p)
 		}
 		pending--
+		for len(open) > 0 && open[len(open)-1] == 0 {
+			open = open[:len(open)-1]
+		}
+		if len(open) > 0 {
+			open[len(open)-1]--
+		}
 		c := data[p]
 		p++
 		var skip, children int
@@ -91,6 +101,12 @@ func checkMsgpack(data []byte) error {
 			return fmt.Errorf("%w: %d elements at byte %d exceed the data", errMsgpackShape, children, p)
 		}
 		pending += children
+		if children > 0 {
+			if len(open) >= MaxDepth {
+				return fmt.Errorf("%w: %w at byte %d", errMsgpackShape, errTooDeep, p)
+			}
+			open = append(open, children)
+		}
 	}
 	if p != len(data) {
 		return fmt.Errorf("%w: %d trailing bytes", errMsgpackShape, len(data)-p)

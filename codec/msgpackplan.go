@@ -126,9 +126,18 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*decodePlan) *decodePlan {
 // structPlan covers structs whose fields msgpack maps one to one: no
 // embedded fields, no special "_msgpack" field, no tag options but
 // omitempty (which only matters when encoding).
+//
+// Whether t falls back is decided from t's own fields before t enters seen
+// and before any field plan is built: a plan registered in seen is never
+// abandoned, so no plan built meanwhile can reach a half-built one (issue
+// 9: in a recursive type such a plan decoded embedded fields as zero).
 func structPlan(t reflect.Type, seen map[reflect.Type]*decodePlan) *decodePlan {
-	p := &decodePlan{kind: planStruct, typ: t, byName: map[string]int{}}
-	seen[t] = p
+	type field struct {
+		name  string
+		index int
+	}
+	var fields []field
+	byName := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if f.Anonymous || f.Name == "_msgpack" {
@@ -147,14 +156,17 @@ func structPlan(t reflect.Type, seen map[reflect.Type]*decodePlan) *decodePlan {
 		if name == "" {
 			name = f.Name
 		}
-		if _, dup := p.byName[name]; dup {
+		if _, dup := byName[name]; dup {
 			return fallbackPlan
 		}
-		p.byName[name] = len(p.fields)
-		p.fields = append(p.fields, planField{name: name, index: i, plan: buildPlan(f.Type, seen)})
+		byName[name] = len(fields)
+		fields = append(fields, field{name, i})
 	}
-	// A plan that turned out to be a fallback for a type in a cycle is
-	// still correct: its fields decode through msgpack.
+	p := &decodePlan{kind: planStruct, typ: t, byName: byName, fields: make([]planField, len(fields))}
+	seen[t] = p
+	for i, f := range fields {
+		p.fields[i] = planField{name: f.name, index: f.index, plan: buildPlan(t.Field(f.index).Type, seen)}
+	}
 	return p
 }
 

@@ -16,6 +16,7 @@ import (
 type Value struct {
 	f     *format
 	kind  reflect.Kind
+	plain bool // Decode of the blob returns it natively: see plainFlag
 	data  []byte
 	hooks *observe.Hooks
 }

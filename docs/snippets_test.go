@@ -51,10 +51,10 @@ func extract(file, md string) []snippet {
 // imports maps the package names a snippet may use without importing them
 // to their paths: a fragment gets the imports it refers to.
 var imports = map[string]string{
-	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log",
+	"bytes": "bytes", "context": "context", "errors": "errors", "fmt": "fmt", "log": "log",
 	"http": "net/http", "os": "os", "time": "time", "slog": "log/slog",
 	"strings": "strings", "json": "encoding/json", "gob": "encoding/gob",
-	"expvar": "expvar", "flag": "flag",
+	"expvar": "expvar", "flag": "flag", "cmp": "cmp",
 	"scs":        "github.com/alexedwards/scs/v2",
 	"redis":      "github.com/gomodule/redigo/redis",
 	"manager":    "github.com/sessionkit/sessionkit/manager",

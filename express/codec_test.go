@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/typedtest"
 	"github.com/sessionkit/sessionkit/typed"
 )
 
@@ -29,7 +30,7 @@ const expressBlob = `{"cookie":{"originalMaxAge":3600000,"expires":"2026-11-28T1
 func TestDecodeExpressSession(t *testing.T) {
 	c := NewCodec(CookieOptions{MaxAge: time.Hour})
 	before := time.Now()
-	deadline, values, err := c.Decode([]byte(expressBlob))
+	deadline, _, err := c.Decode([]byte(expressBlob))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,40 +39,40 @@ func TestDecodeExpressSession(t *testing.T) {
 	if deadline.Before(before.Add(time.Hour)) || deadline.After(time.Now().Add(time.Hour)) {
 		t.Fatalf("deadline %v, want now + 1h", deadline)
 	}
-	u, err := typed.As[user]("user", values["user"])
+	u, err := typedtest.From[user](t, c, []byte(expressBlob), "user")
 	if err != nil || u.Name != "Ada" || u.Visits != 3 || u.SignedInAt.UnixMilli() != 1795884748917 {
-		t.Fatalf("typed.As[user] = %+v, %v", u, err)
+		t.Fatalf("typedtest.From[user] = %+v, %v", u, err)
 	}
-	if n, err := typed.As[uint16]("n", values["n"]); err != nil || n != 7 {
-		t.Fatalf("typed.As[uint16](7) = %v, %v", n, err)
+	if n, err := typedtest.From[uint16](t, c, []byte(expressBlob), "n"); err != nil || n != 7 {
+		t.Fatalf("typedtest.From[uint16](7) = %v, %v", n, err)
 	}
-	if f, err := typed.As[float32]("f", values["f"]); err != nil || f != 1.5 {
-		t.Fatalf("typed.As[float32](1.5) = %v, %v", f, err)
+	if f, err := typedtest.From[float32](t, c, []byte(expressBlob), "f"); err != nil || f != 1.5 {
+		t.Fatalf("typedtest.From[float32](1.5) = %v, %v", f, err)
 	}
-	if s, err := typed.As[string]("s", values["s"]); err != nil || s != "hi" {
-		t.Fatalf("typed.As[string] = %q, %v", s, err)
+	if s, err := typedtest.From[string](t, c, []byte(expressBlob), "s"); err != nil || s != "hi" {
+		t.Fatalf("typedtest.From[string] = %q, %v", s, err)
 	}
-	if b, err := typed.As[bool]("b", values["b"]); err != nil || !b {
-		t.Fatalf("typed.As[bool] = %v, %v", b, err)
+	if b, err := typedtest.From[bool](t, c, []byte(expressBlob), "b"); err != nil || !b {
+		t.Fatalf("typedtest.From[bool] = %v, %v", b, err)
 	}
-	if a, err := typed.As[[]int]("a", values["a"]); err != nil || !reflect.DeepEqual(a, []int{1, 2}) {
-		t.Fatalf("typed.As[[]int] = %v, %v", a, err)
+	if a, err := typedtest.From[[]int](t, c, []byte(expressBlob), "a"); err != nil || !reflect.DeepEqual(a, []int{1, 2}) {
+		t.Fatalf("typedtest.From[[]int] = %v, %v", a, err)
 	}
-	if p, err := typed.As[*user]("z", values["z"]); err != nil || p != nil {
-		t.Fatalf("typed.As[*user](null) = %v, %v", p, err)
+	if p, err := typedtest.From[*user](t, c, []byte(expressBlob), "z"); err != nil || p != nil {
+		t.Fatalf("typedtest.From[*user](null) = %v, %v", p, err)
 	}
 	// A wrong type is ErrType, not a silent zero.
 	for key, check := range map[string]func() error{
-		"user as string": func() error { _, err := typed.As[string]("user", values["user"]); return err },
-		"f as int":       func() error { _, err := typed.As[int]("f", values["f"]); return err },
-		"s as int":       func() error { _, err := typed.As[int]("s", values["s"]); return err },
-		"null as int":    func() error { _, err := typed.As[int]("z", values["z"]); return err },
+		"user as string": func() error { _, err := typedtest.From[string](t, c, []byte(expressBlob), "user"); return err },
+		"f as int":       func() error { _, err := typedtest.From[int](t, c, []byte(expressBlob), "f"); return err },
+		"s as int":       func() error { _, err := typedtest.From[int](t, c, []byte(expressBlob), "s"); return err },
+		"null as int":    func() error { _, err := typedtest.From[int](t, c, []byte(expressBlob), "z"); return err },
 	} {
 		if err := check(); !errors.Is(err, typed.ErrType) {
 			t.Errorf("%s: error %v, want typed.ErrType", key, err)
 		}
 	}
-	ck, err := typed.As[map[string]any](CookieKey, values[CookieKey])
+	ck, err := typedtest.From[map[string]any](t, c, []byte(expressBlob), CookieKey)
 	if err != nil || ck["path"] != "/" || ck["originalMaxAge"] != 3600000.0 {
 		t.Fatalf("cookie object = %v, %v", ck, err)
 	}

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/express"
-	"github.com/sessionkit/sessionkit/typed"
 )
 
 func ExampleSigner_Sign() {
@@ -47,8 +47,8 @@ func ExampleCodec() {
 		Name       string    `json:"name"`
 		SignedInAt time.Time `json:"signedInAt"`
 	}
-	u, err := typed.As[User]("user", values["user"])
-	if err != nil {
+	var u User
+	if err := values["user"].(*codec.Value).Decode(&u); err != nil {
 		panic(err)
 	}
 	fmt.Println(u.Name, u.SignedInAt.Format(time.RFC3339))

@@ -19,7 +19,7 @@ import (
 	"github.com/sessionkit/sessionkit/express"
 	"github.com/sessionkit/sessionkit/internal/nodetest"
 	"github.com/sessionkit/sessionkit/internal/redistest"
-	"github.com/sessionkit/sessionkit/typed"
+	"github.com/sessionkit/sessionkit/internal/typedtest"
 )
 
 // User is the shape the fixture stores with
@@ -155,11 +155,7 @@ func TestNodeSignsGoVerifies(t *testing.T) {
 func TestNodeSessionDecodesIntoTypedUser(t *testing.T) {
 	e := start(t, time.Hour, "keyboard cat")
 	c, nodeUser := e.signInOnNode("Ada")
-	_, values, err := e.codec.Decode(e.blob(e.unsign(c)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := typed.As[User]("user", values["user"])
+	u, err := typedtest.From[User](t, e.codec, e.blob(e.unsign(c)), "user")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +206,7 @@ func TestFieldChangesBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := typed.As[User]("user", values["user"])
+	u, err := typedtest.From[User](t, e.codec, e.blob(sid), "user")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,15 +224,11 @@ func TestFieldChangesBothWays(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("POST /set: %d %s", r.Status, r.Body)
 	}
-	_, values, err = e.codec.Decode(e.blob(sid))
-	if err != nil {
-		t.Fatal(err)
-	}
 	type userVisits struct {
 		User
 		Visits uint8 `json:"visits"`
 	}
-	if withVisits, err := typed.As[userVisits]("user", values["user"]); err != nil || withVisits.Visits != 42 || withVisits.Name != "Ada Lovelace" {
+	if withVisits, err := typedtest.From[userVisits](t, e.codec, e.blob(sid), "user"); err != nil || withVisits.Visits != 42 || withVisits.Name != "Ada Lovelace" {
 		t.Fatalf("Go read %+v, %v after Node set visits=42", withVisits, err)
 	}
 }

@@ -13,11 +13,22 @@ type ctxKey struct{}
 type requestState struct {
 	m *Manager
 
-	mu        sync.Mutex
-	loading   bool   // inside Load: a found session is the request's own
+	mu sync.Mutex
+	// loading is true only inside scs's Load: a session Find returns then is
+	// the request's own. scs's MergeSession also calls Find, for another
+	// token, and that session must not become the one this request commits
+	// over (Update mode) or touches.
+	loading   bool
 	loadedKey string // store key of the session loaded from the store
 	loadedTok string // the raw token that loaded it
-	expiry    time.Time
+	// missKey is the store key of the request's cookie when Find found no
+	// session under it: it may hold a retired token's mark, which a
+	// Destroy in this request must still end (see storeAdapter.DeleteCtx).
+	missKey string
+	// retired: this request retired its loaded session (RenewToken or
+	// Destroy); existed: it was still a live session then.
+	retired, retiredExisted bool
+	expiry                  time.Time
 
 	// What the browser's cookie already says, for a loaded session: a
 	// commit that changes none of it need not send Set-Cookie again.

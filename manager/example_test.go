@@ -88,3 +88,18 @@ func ExampleNew_redis() {
 	})
 	_ = http.ListenAndServe(":8080", m.LoadAndSave(http.NotFoundHandler()))
 }
+
+// A cookie named with the __Host- prefix is Secure on every response, with
+// Path "/" and no Domain: no subdomain can set or overwrite it.
+func ExampleCookieConfig_hostPrefix() {
+	m := manager.New(manager.Config{Cookie: manager.CookieConfig{Name: "__Host-session"}})
+	defer m.Close() // stops the default in-memory store's sweep
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = typed.Put(r.Context(), "k", "v")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "http://localhost/", nil))
+	c := rec.Result().Cookies()[0]
+	fmt.Println(c.Name, c.Secure, c.Path, c.Domain == "")
+	// Output: __Host-session true / true
+}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/alexedwards/scs/v2/memstore"
 
 	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/observe"
+	"github.com/sessionkit/sessionkit/store/memstore"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -24,10 +24,12 @@ const (
 
 // Config configures a Manager. The zero Config is usable: an in-memory store,
 // the msgpack codec, 24-hour sessions, a Lax, HttpOnly, persistent cookie
-// named "session", hashed tokens in the store and a 1 MiB size limit.
+// named "session" that is Secure whenever the request came over HTTPS,
+// hashed tokens in the store and a 1 MiB size limit.
 type Config struct {
-	// Store holds the encoded sessions. Default: scs's memstore, which loses
-	// every session on restart; use store/redisstore or store/boltstore.
+	// Store holds the encoded sessions. Default: a store/memstore the
+	// Manager owns (Close stops its sweep), which loses every session on
+	// restart; use store/redisstore or store/boltstore to keep them.
 	Store scs.Store
 	// Codec encodes sessions. Default: codec.Msgpack(). Codecs from package
 	// codec keep Go types and decode lazily; any other scs.Codec works too,
@@ -53,7 +55,10 @@ type Config struct {
 	// over a store scs wrote without it.
 	StoreRawTokens bool
 	// MaxSize limits a session's encoded size in bytes; Put and commit fail
-	// with ErrTooLarge beyond it. Default 1 MiB; negative means no limit.
+	// with ErrTooLarge beyond it, and a stored session larger than it is
+	// treated as undecodable before any of it is decoded: the request gets
+	// a fresh session and the blob is deleted. Default 1 MiB; negative
+	// means no limit.
 	MaxSize int
 	// ErrorHandler answers requests whose session cannot be loaded or
 	// committed. Default: log with Logger and answer 503 for store errors
@@ -72,16 +77,32 @@ type Config struct {
 // CookieConfig configures the session cookie. The cookie is always HttpOnly:
 // no script needs the session token.
 type CookieConfig struct {
-	Name        string        // default "session"
-	Domain      string        // default: host-only
-	Path        string        // default "/"
-	Secure      bool          // set it when serving over HTTPS
+	// Name defaults to "session". A name starting with "__Host-" (the
+	// safest choice on HTTPS: browsers then bind the cookie to this exact
+	// host, Secure, with Path "/") makes the cookie Secure on every
+	// response and requires Path "/" (the default) and no Domain; one
+	// starting with "__Secure-" makes it Secure. New panics when such a
+	// name is combined with settings browsers would reject.
+	Name   string
+	Domain string // default: host-only
+	Path   string // default "/"
+	// Secure and Insecure set the cookie's Secure attribute on every
+	// response, or on none. Leaving both false (the zero value) is
+	// automatic: Secure when the request arrived over TLS or with
+	// "X-Forwarded-Proto: https" (set by Heroku's router and most proxies),
+	// so a deployed app gets Secure cookies while http://localhost still
+	// works. Setting both panics in New.
+	Secure      bool
+	Insecure    bool
 	SameSite    http.SameSite // default http.SameSiteLaxMode
-	Partitioned bool          // CHIPS; requires Secure
+	Partitioned bool          // CHIPS; browsers require Secure with it
 	// SessionOnly makes the cookie a browser-session cookie (no Expires)
 	// unless the handler calls SessionManager().RememberMe(ctx, true).
 	SessionOnly bool
 }
+
+// rememberMeKey is the session key under which scs keeps RememberMe's flag.
+const rememberMeKey = "__rememberMe"
 
 // Manager serves typed sessions. It is safe for concurrent use.
 type Manager struct {
@@ -95,12 +116,18 @@ type Manager struct {
 	errHandler func(http.ResponseWriter, *http.Request, error)
 	logger     *slog.Logger
 	cookieName string
+	cookie     cookieSettings
+	owned      *memstore.Store // the default store, created by New
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.
+// It panics if cfg.Cookie is a cookie no browser would keep (see
+// CookieConfig.Name), a programming error best found at startup.
 func New(cfg Config) *Manager {
+	var owned *memstore.Store
 	if cfg.Store == nil {
-		cfg.Store = memstore.New()
+		owned = memstore.New()
+		cfg.Store = owned
 	}
 	if cfg.Codec == nil {
 		cfg.Codec = codec.Msgpack()
@@ -117,23 +144,16 @@ func New(cfg Config) *Manager {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := cfg.Cookie
-	if c.Name == "" {
-		c.Name = DefaultCookieName
-	}
-	if c.Path == "" {
-		c.Path = "/"
-	}
-	if c.SameSite == 0 {
-		c.SameSite = http.SameSiteLaxMode
-	}
+	c := newCookieSettings(cfg.Cookie)
 
 	m := &Manager{
 		idle:       cfg.IdleTimeout,
 		maxSize:    cfg.MaxSize,
 		logger:     cfg.Logger,
 		errHandler: cfg.ErrorHandler,
-		cookieName: c.Name,
+		cookieName: c.name,
+		cookie:     c,
+		owned:      owned,
 	}
 	if m.errHandler == nil {
 		m.errHandler = m.defaultErrorHandler
@@ -143,8 +163,10 @@ func New(cfg Config) *Manager {
 		m.refresh = time.Duration(float64(m.idle) * cfg.IdleRefresh)
 		m.touches = newTouchLog(m.refresh)
 	}
-	m.store = newStoreAdapter(cfg.Store, !cfg.StoreRawTokens, m)
-	m.store.hooks = cfg.Hooks
+	m.store = &storeAdapter{
+		be: wrapStore(cfg.Store), hash: !cfg.StoreRawTokens, maxSize: m.maxSize,
+		idle: m.idle, touches: m.touches, hooks: cfg.Hooks,
+	}
 
 	sm := scs.New()
 	sm.Store = m.store
@@ -155,14 +177,27 @@ func New(cfg Config) *Manager {
 	// the raw token from the adapter that needs it to pick a commit mode.
 	sm.IdleTimeout = 0
 	sm.HashTokenInStore = false
+	// The manager writes the cookie itself (writeCookie, to decide Secure
+	// per request); this is for code that calls scs's WriteSessionCookie.
 	sm.Cookie = scs.SessionCookie{
-		Name: c.Name, Domain: c.Domain, Path: c.Path, HttpOnly: true,
-		Secure: c.Secure, SameSite: c.SameSite, Partitioned: c.Partitioned,
-		Persist: !c.SessionOnly,
+		Name: c.name, Domain: c.domain, Path: c.path, HttpOnly: true,
+		Secure: c.secure == secureAlways, SameSite: c.sameSite, Partitioned: c.partitioned,
+		Persist: c.persist,
 	}
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
 	return m
+}
+
+// Close releases what New created: the default in-memory store's expiry
+// sweep stops (its sessions stay readable). A Store passed in Config is the
+// caller's to close. A Manager that is garbage collected stops the sweep
+// too; Close makes it prompt. Close is safe to call more than once.
+func (m *Manager) Close() error {
+	if m.owned == nil {
+		return nil
+	}
+	return m.owned.Close()
 }
 
 // SessionManager returns the underlying scs manager, for everything scs
@@ -198,7 +233,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		if err != nil {
 			return fmt.Errorf("sessionkit: put %q: %w", key, err)
 		}
-		if err := m.checkSize(len(b)); err != nil {
+		if err := checkSize(len(b), m.maxSize); err != nil {
 			return fmt.Errorf("sessionkit: put %q: %w", key, err)
 		}
 		m.sm.Put(ctx, key, v)
@@ -208,7 +243,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("sessionkit: put %q: %w", key, err)
 	}
-	if err := m.checkSize(val.Size()); err != nil {
+	if err := checkSize(val.Size(), m.maxSize); err != nil {
 		return fmt.Errorf("sessionkit: put %q: %w", key, err)
 	}
 	m.sm.Put(ctx, key, val)
@@ -218,15 +253,16 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 // Remove deletes key from the session; a missing key is not an error.
 func (m *Manager) Remove(ctx context.Context, key string) { m.sm.Remove(ctx, key) }
 
-func (m *Manager) checkSize(n int) error {
-	if m.maxSize > 0 && n > m.maxSize {
-		return fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, m.maxSize)
+// checkSize returns ErrTooLarge when n encoded bytes exceed max (> 0).
+func checkSize(n, max int) error {
+	if max > 0 && n > max {
+		return fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, max)
 	}
 	return nil
 }
 
 // Iterate calls fn with a context for each session in the store (the store
-// must list sessions: redisstore and boltstore do). Inside fn, typed works,
+// must list sessions: memstore, redisstore and boltstore do). Inside fn, typed works,
 // and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
 // out everywhere. It reads every session: an administrative operation, not
 // one for the request path.

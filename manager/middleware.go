@@ -61,7 +61,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	if err == nil {
 		if loaded {
 			st.cookieExpiry = m.sm.Deadline(ctx)
-			st.cookieRemember = m.sm.GetBool(ctx, "__rememberMe")
+			st.cookieRemember = m.sm.GetBool(ctx, rememberMeKey)
 		}
 		return ctx, nil
 	}
@@ -70,15 +70,16 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	}
 	// The blob is unreadable: drop it so the next request does not pay for
 	// it again, and carry on with a fresh session and, at commit, a new token.
+	st.mu.Lock()
+	hashedKey := st.loadedKey
+	st.loadedKey, st.loadedTok = "", ""
+	st.mu.Unlock()
 	m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
 		slog.String("err", err.Error()))
-	if derr := m.store.DeleteCtx(base, token); derr != nil {
+	if derr := m.store.deleteKey(base, hashedKey); derr != nil {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
 			slog.String("err", derr.Error()))
 	}
-	st.mu.Lock()
-	st.loadedKey, st.loadedTok = "", ""
-	st.mu.Unlock()
 	return m.sm.Load(base, "")
 }
 
@@ -141,8 +142,10 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		token, _, err := m.sm.Commit(ctx)
 		if errors.Is(err, store.ErrGone) {
 			// Deleted while this request ran (logout, renewal elsewhere):
-			// the late commit is dropped, and so is the cookie.
+			// the late commit is dropped and the cookie cleared, so the
+			// request ends logged out.
 			m.logger.LogAttrs(ctx, slog.LevelInfo, "sessionkit: dropped commit of a session deleted meanwhile")
+			m.writeCookie(ctx, w, r, "", time.Time{})
 			return nil
 		}
 		if err != nil {
@@ -153,15 +156,20 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		expiry := st.expiry
 		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
 		st.mu.Unlock()
-		if unchanged && m.sm.GetBool(ctx, "__rememberMe") == st.cookieRemember {
+		if unchanged && m.sm.GetBool(ctx, rememberMeKey) == st.cookieRemember {
 			return nil // the browser's cookie already says all this
 		}
-		m.sm.WriteSessionCookie(ctx, w, token, expiry)
+		m.writeCookie(ctx, w, r, token, expiry)
 	case scs.Destroyed:
-		m.sm.WriteSessionCookie(ctx, w, "", time.Time{})
+		if err := m.store.destroyed(ctx, stateFrom(ctx)); err != nil {
+			// The mark expires by itself within RenewalPending.
+			m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not release a logged-out token",
+				slog.String("err", err.Error()))
+		}
+		m.writeCookie(ctx, w, r, "", time.Time{})
 	case scs.Unmodified:
 		if m.idle > 0 {
-			m.touch(ctx, w)
+			m.touch(ctx, w, r)
 		}
 	}
 	return nil
@@ -170,7 +178,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 // touch extends an unchanged session's idle expiry if this process has not
 // done so within the refresh window. A failure is logged, not fatal: the
 // session still works until its current expiry.
-func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
+func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(ctx)
 	st.mu.Lock()
 	key, token := st.loadedKey, st.loadedTok
@@ -187,13 +195,14 @@ func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
 		expiry = d
 	}
 	var err error
-	if m.store.toucher != nil {
+	if m.store.be.canTouch() {
 		err = m.store.touch(ctx, key, expiry)
 	} else {
 		_, expiry, err = m.rewrite(ctx)
 	}
 	switch {
 	case errors.Is(err, store.ErrGone):
+		m.writeCookie(ctx, w, r, "", time.Time{}) // ended meanwhile: end it here too
 		return
 	case err != nil:
 		m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not extend idle timeout",
@@ -201,7 +210,7 @@ func (m *Manager) touch(ctx context.Context, w http.ResponseWriter) {
 		return
 	}
 	m.touches.record(key, now)
-	m.sm.WriteSessionCookie(ctx, w, token, expiry)
+	m.writeCookie(ctx, w, r, token, expiry)
 }
 
 // rewrite recommits an unchanged session: the idle fallback for stores

@@ -3,12 +3,26 @@ package manager
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/observe"
 	"github.com/sessionkit/sessionkit/store"
+)
+
+// Timing of a token renewal (see store.Retirer).
+const (
+	// RenewalPending bounds how long a request may take between
+	// RenewToken (or Destroy) and its commit: a renewal committed later
+	// fails, and the request ends logged out.
+	RenewalPending = time.Minute
+	// RenewalGrace is how long after a renewal a logout sent with the old
+	// token still ends the renewed session (the browser may not have seen
+	// the new cookie yet).
+	RenewalGrace = time.Minute
 )
 
 // storeAdapter sits between scs and the configured store. It hashes tokens,
@@ -16,21 +30,12 @@ import (
 // for new tokens, update for loaded sessions), wraps errors in StoreError
 // and reports every operation to the hooks.
 type storeAdapter struct {
-	inner   scs.Store
-	ctxs    scs.CtxStore
-	cond    store.ConditionalCommitter
-	toucher store.Toucher
+	be      backend
 	hash    bool
-	m       *Manager
+	maxSize int
+	idle    time.Duration
+	touches *touchLog // nil without an idle timeout
 	hooks   *observe.Hooks
-}
-
-func newStoreAdapter(inner scs.Store, hash bool, m *Manager) *storeAdapter {
-	a := &storeAdapter{inner: inner, hash: hash, m: m}
-	a.ctxs, _ = inner.(scs.CtxStore)
-	a.cond, _ = inner.(store.ConditionalCommitter)
-	a.toucher, _ = inner.(store.Toucher)
-	return a
 }
 
 var (
@@ -51,8 +56,28 @@ func (a *storeAdapter) key(ctx context.Context, token string) string {
 	return hashToken(token)
 }
 
-func (a *storeAdapter) report(op string, start time.Time, n int, err error) {
-	a.hooks.Store(observe.StoreEvent{Op: op, Duration: time.Since(start), Bytes: n, Err: err})
+// timed runs one store operation, reports it to the hooks if anyone
+// listens (n is the bytes moved), and wraps a failure in a StoreError.
+// Errors in pass (conditional outcomes, not failures) are returned as is.
+func (a *storeAdapter) timed(op string, fn func() (n int, err error), pass ...error) error {
+	var start time.Time
+	on := a.hooks.StoreOn()
+	if on {
+		start = time.Now()
+	}
+	n, err := fn()
+	if on {
+		a.hooks.Store(observe.StoreEvent{Op: op, Duration: time.Since(start), Bytes: n, Err: err})
+	}
+	if err == nil {
+		return nil
+	}
+	for _, p := range pass {
+		if errors.Is(err, p) {
+			return err
+		}
+	}
+	return &StoreError{Op: op, Err: err}
 }
 
 func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
@@ -60,28 +85,32 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 }
 
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
-	}
 	key := a.key(ctx, token)
-	if a.ctxs != nil {
-		b, found, err = a.ctxs.FindCtx(ctx, key)
-	} else {
-		b, found, err = a.inner.Find(key)
-	}
-	if a.hooks.StoreOn() {
-		a.report(observe.OpFind, start, len(b), err)
-	}
+	err = a.timed(observe.OpFind, func() (int, error) {
+		b, found, err = a.be.FindCtx(ctx, key)
+		return len(b), err
+	})
 	if err != nil {
-		return nil, false, &StoreError{Op: observe.OpFind, Err: err}
+		return nil, false, err
 	}
-	if st := stateFrom(ctx); found && st != nil {
+	if st := stateFrom(ctx); st != nil {
 		st.mu.Lock()
 		if st.loading {
-			st.loadedKey, st.loadedTok = key, token
+			if found {
+				st.loadedKey, st.loadedTok = key, token
+			} else {
+				st.missKey = key
+			}
 		}
 		st.mu.Unlock()
+	}
+	if found && a.maxSize > 0 && len(b) > a.maxSize {
+		// Nothing this manager writes is that large: the blob was planted
+		// or written under another limit. It is not decoded at all — a
+		// decoder can be made to recurse past what the stack survives —
+		// and LoadAndSave deletes it like any undecodable session.
+		return nil, false, fmt.Errorf("%w: stored session of %d bytes exceeds MaxSize %d",
+			codec.ErrCorrupt, len(b), a.maxSize)
 	}
 	return b, found, nil
 }
@@ -90,24 +119,32 @@ func (a *storeAdapter) Commit(token string, b []byte, expiry time.Time) error {
 	return a.CommitCtx(context.Background(), token, b, expiry)
 }
 
-func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) (err error) {
-	if err := a.m.checkSize(len(b)); err != nil {
+func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	if err := checkSize(len(b), a.maxSize); err != nil {
 		return err
 	}
 	now := time.Now()
-	if a.m.idle > 0 {
-		if idle := now.Add(a.m.idle); idle.Before(expiry) {
+	if a.idle > 0 {
+		if idle := now.Add(a.idle); idle.Before(expiry) {
 			expiry = idle
 		}
 	}
-	var key string
+	var key, renewedFrom string
 	mode := store.Upsert
 	st := stateFrom(ctx)
 	if st != nil && !st.iterating {
 		st.mu.Lock()
-		if st.loadedTok != "" && st.loadedTok == token {
+		switch {
+		case st.loadedTok != "" && st.loadedTok == token:
 			mode, key = store.Update, st.loadedKey // hashed once, at load
-		} else {
+		case st.retired && !st.retiredExisted:
+			// Renewed while another request ended the session: the
+			// renewal must not carry it on.
+			st.mu.Unlock()
+			return &StoreError{Op: observe.OpCommit, Err: store.ErrGone}
+		case st.retired:
+			mode, renewedFrom = store.Create, st.loadedKey
+		default:
 			mode = store.Create
 		}
 		st.mu.Unlock()
@@ -115,96 +152,144 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 	if key == "" {
 		key = a.key(ctx, token)
 	}
-	switch {
-	case a.cond != nil:
-		err = a.cond.CommitModeCtx(ctx, key, b, expiry, mode)
-	case a.ctxs != nil:
-		err = a.ctxs.CommitCtx(ctx, key, b, expiry)
-	default:
-		err = a.inner.Commit(key, b, expiry)
-	}
-	if a.hooks.StoreOn() {
-		a.report(observe.OpCommit, now, len(b), err)
-	}
+	err := a.timed(observe.OpCommit, func() (int, error) {
+		if renewedFrom != "" {
+			return len(b), a.be.RenewCtx(ctx, renewedFrom, key, b, expiry, RenewalGrace)
+		}
+		return len(b), a.be.CommitModeCtx(ctx, key, b, expiry, mode)
+	})
 	if err != nil {
-		return &StoreError{Op: observe.OpCommit, Err: err}
+		return err
 	}
 	if st != nil {
 		st.mu.Lock()
 		st.expiry = expiry
+		if renewedFrom != "" {
+			// From now on this request's session is the renewed one: a
+			// second commit updates it.
+			st.loadedKey, st.loadedTok, st.retired = key, token, false
+		}
 		st.mu.Unlock()
 	}
-	if a.m.touches != nil {
-		a.m.touches.record(key, now)
+	if a.touches != nil {
+		a.touches.record(key, now)
 	}
 	return nil
 }
 
 func (a *storeAdapter) Delete(token string) error { return a.DeleteCtx(context.Background(), token) }
 
-func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) (err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
+// DeleteCtx is how scs's Destroy and RenewToken end a session. A request's
+// own loaded session is not deleted but retired (store.Retirer), so that a
+// renewal and a logout racing on it end with no session alive: the commit
+// later either ends the mark (logout, see destroyed) or renews through it.
+// Which of the two it will be is not known here: both call Delete.
+func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
+	st := stateFrom(ctx)
+	if st == nil {
+		return a.deleteKey(ctx, a.key(ctx, token))
 	}
-	key := a.key(ctx, token)
-	if a.ctxs != nil {
-		err = a.ctxs.DeleteCtx(ctx, key)
-	} else {
-		err = a.inner.Delete(key)
+	if st.iterating {
+		// Log out everywhere: retire, then end the mark at once (ours, or
+		// that of a renewal under way, which then fails).
+		if _, err := a.retire(ctx, token); err != nil {
+			return err
+		}
+		return a.end(ctx, token)
 	}
-	if a.hooks.StoreOn() {
-		a.report(observe.OpDelete, start, 0, err)
+	st.mu.Lock()
+	own := token != "" && token == st.loadedTok && !st.retired
+	loaded, miss := st.loadedKey, st.missKey
+	if token == "" {
+		st.missKey = ""
 	}
+	st.mu.Unlock()
+	switch {
+	case own:
+		existed, err := a.retire(ctx, loaded)
+		if err != nil {
+			return err
+		}
+		st.mu.Lock()
+		st.retired, st.retiredExisted = true, existed
+		st.mu.Unlock()
+		return nil
+	case token == "":
+		// scs's Destroy of a session that was never stored. If the cookie
+		// named a key that held no session, it may hold the mark of a
+		// renewal by another request, under way or just done: ending it
+		// ends that renewal too.
+		if miss == "" {
+			return nil
+		}
+		return a.end(ctx, miss)
+	}
+	return a.deleteKey(ctx, a.key(ctx, token))
+}
+
+// retire retires the session under key (see store.Retirer).
+func (a *storeAdapter) retire(ctx context.Context, key string) (existed bool, err error) {
+	err = a.timed(observe.OpDelete, func() (int, error) {
+		existed, err = a.be.RetireCtx(ctx, key, RenewalPending)
+		return 0, err
+	})
+	if a.touches != nil {
+		a.touches.forget(key)
+	}
+	return existed, err
+}
+
+// deleteKey deletes key outright.
+func (a *storeAdapter) deleteKey(ctx context.Context, key string) error {
+	err := a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.DeleteCtx(ctx, key) })
 	if err != nil {
-		return &StoreError{Op: observe.OpDelete, Err: err}
+		return err
 	}
-	if a.m.touches != nil {
-		a.m.touches.forget(key)
+	if a.touches != nil {
+		a.touches.forget(key)
 	}
 	return nil
 }
 
-// touch extends the expiry of the session stored under key.
-func (a *storeAdapter) touch(ctx context.Context, key string, expiry time.Time) (err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
+// destroyed finishes a request whose session was destroyed: the mark
+// under its token is ended — its own pending mark, or that of a renewal by
+// another request, which then fails (or, if already done, whose renewed
+// session is deleted).
+func (a *storeAdapter) destroyed(ctx context.Context, st *requestState) error {
+	st.mu.Lock()
+	key, retired := st.loadedKey, st.retired
+	st.mu.Unlock()
+	if !retired {
+		return nil
 	}
-	err = a.toucher.TouchCtx(ctx, key, expiry)
-	if a.hooks.StoreOn() {
-		a.report(observe.OpTouch, start, 0, err)
-	}
-	if err != nil && !errors.Is(err, store.ErrGone) {
-		return &StoreError{Op: observe.OpTouch, Err: err}
-	}
-	return err
+	return a.end(ctx, key)
+}
+
+func (a *storeAdapter) end(ctx context.Context, key string) error {
+	return a.timed(observe.OpDelete, func() (int, error) { return 0, a.be.EndCtx(ctx, key) })
+}
+
+// touch extends the expiry of the session stored under key. It returns
+// store.ErrGone, unwrapped, when the session no longer exists.
+func (a *storeAdapter) touch(ctx context.Context, key string, expiry time.Time) error {
+	return a.timed(observe.OpTouch, func() (int, error) {
+		return 0, a.be.TouchCtx(ctx, key, expiry)
+	}, store.ErrGone)
 }
 
 func (a *storeAdapter) All() (map[string][]byte, error) { return a.AllCtx(context.Background()) }
 
 func (a *storeAdapter) AllCtx(ctx context.Context) (all map[string][]byte, err error) {
-	var start time.Time
-	if a.hooks.StoreOn() {
-		start = time.Now()
-	}
-	switch s := a.inner.(type) {
-	case scs.IterableCtxStore:
-		all, err = s.AllCtx(ctx)
-	case scs.IterableStore:
-		all, err = s.All()
-	default:
-		return nil, ErrNotIterable
-	}
-	if a.hooks.StoreOn() {
+	err = a.timed(observe.OpAll, func() (int, error) {
+		all, err = a.be.AllCtx(ctx)
 		n := 0
 		for _, b := range all {
 			n += len(b)
 		}
-		a.report(observe.OpAll, start, n, err)
-	}
+		return n, err
+	}, ErrNotIterable)
 	if err != nil {
-		return nil, &StoreError{Op: observe.OpAll, Err: err}
+		return nil, err
 	}
 	return all, nil
 }

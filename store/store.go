@@ -2,8 +2,9 @@
 // more of a session store than scs.Store offers. Every method is optional:
 // the manager checks for it and falls back to plain scs.Store behaviour.
 //
-// Implementations live in subpackages: redisstore (Redis over redigo) and
-// boltstore (an embedded file, go.etcd.io/bbolt).
+// Implementations live in subpackages: redisstore (Redis over redigo),
+// boltstore (an embedded file, go.etcd.io/bbolt) and memstore (process
+// memory, the manager's default). Each implements every interface here.
 package store
 
 import (
@@ -56,4 +57,32 @@ type Toucher interface {
 	// TouchCtx sets the expiry of token's session. It returns ErrGone when
 	// there is no such session.
 	TouchCtx(ctx context.Context, token string, expiry time.Time) error
+}
+
+// Retirer ends a token's session in a way that lets a token renewal and a
+// logout racing on the same session end with no session alive, whichever
+// runs first, and lets one of two racing renewals win. The manager uses it
+// for every delete of a request's loaded session (scs's RenewToken and
+// Destroy both delete): RetireCtx when the request deletes, then at its
+// commit RenewCtx (a renewal) or EndCtx (a logout).
+//
+// Retiring leaves a short-lived mark under the old token. A mark is not a
+// session: Find, Update commits, Touch and iteration do not see it.
+// Each method is one store operation (one Redis script, one bbolt
+// transaction, one critical section).
+type Retirer interface {
+	// RetireCtx replaces token's live session by a pending mark lasting
+	// pending and reports true; if token holds no live session (a mark,
+	// or nothing), it changes nothing and reports false.
+	RetireCtx(ctx context.Context, token string, pending time.Duration) (existed bool, err error)
+	// RenewCtx stores b under newToken until expiry, create-only, and turns
+	// oldToken's pending mark into a forward mark to newToken lasting
+	// grace — only if oldToken still holds the pending mark. Otherwise it
+	// writes nothing and returns ErrGone (ErrExists if newToken is taken).
+	RenewCtx(ctx context.Context, oldToken, newToken string, b []byte, expiry time.Time, grace time.Duration) error
+	// EndCtx deletes token's mark: a pending mark (a renewal under way
+	// then fails), or a forward mark together with the session it points
+	// to (a logout that arrives with the old cookie just after a renewal).
+	// A live session under token is left alone.
+	EndCtx(ctx context.Context, token string) error
 }

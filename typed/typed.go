@@ -2,6 +2,8 @@ package typed
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 
 	"github.com/sessionkit/sessionkit/codec"
@@ -9,8 +11,10 @@ import (
 )
 
 // Get returns the value stored under key as a T. It fails with ErrNotFound,
-// ErrType (a *TypeError) or ErrNoSession, and never returns a zero value
-// with a nil error for a key that holds something else. Cost: one decode of
+// ErrType (a *TypeError), codec.ErrCorrupt (the stored bytes are damaged:
+// Remove the key and carry on as if it were missing) or ErrNoSession, and
+// never returns a zero value with a nil error for a key that holds
+// something else. Cost: one decode of
 // this value; nothing else in the session is decoded.
 func Get[T any](ctx context.Context, key string) (T, error) {
 	var zero T
@@ -22,7 +26,7 @@ func Get[T any](ctx context.Context, key string) (T, error) {
 	if !ok {
 		return zero, notFound(key)
 	}
-	return As[T](key, v)
+	return as[T](key, v)
 }
 
 // GetOr is Get with a default for a missing key: it returns def and a nil
@@ -81,9 +85,9 @@ func Exists(ctx context.Context, key string) bool {
 	return ok
 }
 
-// As converts a raw session value, as returned by manager.Lookup, to T,
+// as converts a raw session value, as returned by manager.Lookup, to T,
 // decoding it if it is still encoded. key only names the value in errors.
-func As[T any](key string, v any) (T, error) {
+func as[T any](key string, v any) (T, error) {
 	var out T
 	want := reflect.TypeFor[T]()
 	if enc, ok := v.(*codec.Value); ok {
@@ -91,6 +95,10 @@ func As[T any](key string, v any) (T, error) {
 			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want}
 		}
 		if err := enc.Decode(&out); err != nil {
+			if errors.Is(err, codec.ErrCorrupt) {
+				// The bytes are damaged, not of another type: no T would do.
+				return out, fmt.Errorf("typed: key %q: %w", key, err)
+			}
 			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want, Err: err}
 		}
 		return out, nil
@@ -101,12 +109,34 @@ func As[T any](key string, v any) (T, error) {
 	if v == nil && nilable(want.Kind()) {
 		return out, nil
 	}
+	if rv := reflect.ValueOf(v); v != nil && convertible(rv.Type(), want) {
+		return rv.Convert(want).Interface().(T), nil
+	}
 	stored := "nil"
 	if v != nil {
 		stored = reflect.TypeOf(v).String()
 	}
 	return out, &TypeError{Key: key, Stored: stored, Want: want}
 }
+
+// convertible reports whether a native value of type have is read as want
+// by conversion: the same basic kind (a string stored, a `type Role string`
+// wanted, or the other way round), or a []byte for a named byte slice.
+// This is what decoding the stored bytes into want would give, so a value
+// reads the same whether it is still encoded or already native.
+func convertible(have, want reflect.Type) bool {
+	switch k := want.Kind(); {
+	case have.Kind() != k:
+		return false
+	case k == reflect.Slice:
+		return have.Elem() == byteType && want.Elem() == byteType
+	case k == reflect.Bool || k == reflect.String || reflect.Int <= k && k <= reflect.Float64:
+		return true
+	}
+	return false
+}
+
+var byteType = reflect.TypeFor[byte]()
 
 // kindFits reports whether a value put with kind stored may be decoded as
 // want. Interfaces take anything; a stored nil fits anything that can be nil.

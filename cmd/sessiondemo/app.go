@@ -83,10 +83,10 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		p.Flash = msg
 		_ = flash.Remove(ctx)
 	}
-	// An anonymous session that held only a flash message has done its
-	// job: end it rather than keep an empty session for a day.
-	if p.User == nil && len(a.m.SessionManager().Keys(ctx)) == 0 && a.m.SessionManager().Token(ctx) != "" {
-		if err := a.m.SessionManager().Destroy(ctx); err != nil {
+	// A stored session that now holds nothing (at most it held a flash
+	// message, which has done its job): end it rather than keep it a day.
+	if p.User == nil && a.m.Token(ctx) != "" && !visits.Exists(ctx) {
+		if err := a.m.Destroy(ctx); err != nil {
 			a.fail(w, r, err)
 			return
 		}
@@ -123,7 +123,7 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	// A new token at sign-in: a token planted before it (session fixation)
 	// is worth nothing after it.
-	if err := a.m.SessionManager().RenewToken(ctx); err != nil {
+	if err := a.m.RenewToken(ctx); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -137,7 +137,7 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if err := a.m.SessionManager().Destroy(ctx); err != nil {
+	if err := a.m.Destroy(ctx); err != nil {
 		a.fail(w, r, err)
 		return
 	}

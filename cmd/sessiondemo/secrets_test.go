@@ -91,8 +91,17 @@ func TestNoRawTokenInRedisOrLogs(t *testing.T) {
 			break
 		}
 	}
-	if len(keys) != 2 {
-		t.Fatalf("Redis holds %d keys %q, want 2 (Grace's session and the failed sign-in's flash)", len(keys), keys)
+	// Besides the sessions, a renewal leaves a short-lived mark under the
+	// retired session's key + ":retired" (docs/reliability.md): it is
+	// checked for tokens like everything else, and named by a hash too.
+	sessions := 0
+	for _, k := range keys {
+		if !strings.HasSuffix(k, ":retired") {
+			sessions++
+		}
+	}
+	if sessions != 2 {
+		t.Fatalf("Redis holds %d sessions in %q, want 2 (Grace's session and the failed sign-in's flash)", sessions, keys)
 	}
 	hashed := 0
 	for _, k := range keys {
@@ -105,7 +114,7 @@ func TestNoRawTokenInRedisOrLogs(t *testing.T) {
 				t.Errorf("Redis key %q or its value holds a raw session token", k)
 			}
 			sum := sha256.Sum256([]byte(tok))
-			if k == "scs:session:"+base64.RawURLEncoding.EncodeToString(sum[:]) {
+			if strings.TrimSuffix(k, ":retired") == "scs:session:"+base64.RawURLEncoding.EncodeToString(sum[:]) {
 				hashed++
 			}
 		}

@@ -26,6 +26,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/sessionkit/sessionkit/store"
+	"github.com/sessionkit/sessionkit/store/internal/mark"
 )
 
 // Defaults for the options.
@@ -178,6 +179,11 @@ func record(b []byte, expiry time.Time) []byte {
 	return r
 }
 
+// liveSession reports whether rec is an unexpired session, not a mark.
+func liveSession(rec []byte, now time.Time) bool {
+	return rec != nil && !expired(rec, now) && !mark.Is(rec[8:])
+}
+
 // expired reports whether a record is past its expiry; a record too short
 // to hold one is treated as expired, so the sweep removes it.
 func expired(rec []byte, now time.Time) bool {
@@ -199,6 +205,7 @@ func wrap(op string, err error) error {
 var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
+	_ store.Retirer              = (*Store)(nil)
 )
 
 // Find returns token's session if it exists and has not expired.
@@ -213,7 +220,7 @@ func (s *Store) FindCtx(ctx context.Context, token string) (b []byte, found bool
 	}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		rec := tx.Bucket(s.bucket).Get([]byte(token))
-		if rec == nil || expired(rec, time.Now()) {
+		if !liveSession(rec, time.Now()) {
 			return nil
 		}
 		b, found = bytes.Clone(rec[8:]), true // bbolt's memory is valid only inside the transaction
@@ -247,7 +254,7 @@ func (s *Store) CommitModeCtx(ctx context.Context, token string, b []byte, expir
 		switch {
 		case mode == store.Create && live:
 			return store.ErrExists
-		case mode == store.Update && !live:
+		case mode == store.Update && !liveSession(cur, time.Now()):
 			return store.ErrGone
 		}
 		if !expiry.After(time.Now()) {
@@ -279,7 +286,7 @@ func (s *Store) TouchCtx(ctx context.Context, token string, expiry time.Time) er
 	return wrap("touch", s.db.Update(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(s.bucket)
 		cur := bk.Get([]byte(token))
-		if cur == nil || expired(cur, time.Now()) {
+		if !liveSession(cur, time.Now()) {
 			return store.ErrGone
 		}
 		return bk.Put([]byte(token), record(cur[8:], expiry))
@@ -298,7 +305,7 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if !expired(v, now) {
+			if liveSession(v, now) {
 				all[string(k)] = bytes.Clone(v[8:])
 			}
 			return nil
@@ -308,4 +315,63 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 		return nil, wrap("all", err)
 	}
 	return all, nil
+}
+
+// RetireCtx implements store.Retirer in one transaction.
+func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (existed bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(s.bucket)
+		now := time.Now()
+		if !liveSession(bk.Get([]byte(token)), now) {
+			return nil
+		}
+		existed = true
+		return bk.Put([]byte(token), record(mark.Pending(), now.Add(ttl)))
+	})
+	return existed, wrap("retire", err)
+}
+
+// RenewCtx implements store.Retirer in one transaction.
+func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byte, expiry time.Time, grace time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return wrap("renew", s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(s.bucket)
+		now := time.Now()
+		cur := bk.Get([]byte(oldToken))
+		if cur == nil || expired(cur, now) || !mark.IsPending(cur[8:]) {
+			return store.ErrGone
+		}
+		if taken := bk.Get([]byte(newToken)); taken != nil && !expired(taken, now) {
+			return store.ErrExists
+		}
+		if err := bk.Put([]byte(newToken), record(b, expiry)); err != nil {
+			return err
+		}
+		return bk.Put([]byte(oldToken), record(mark.Forward(newToken), now.Add(grace)))
+	}))
+}
+
+// EndCtx implements store.Retirer in one transaction.
+func (s *Store) EndCtx(ctx context.Context, token string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return wrap("end", s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(s.bucket)
+		cur := bk.Get([]byte(token))
+		if len(cur) < 8 || !mark.Is(cur[8:]) {
+			return nil // nothing, or a live session
+		}
+		if to, ok := mark.Target(cur[8:]); ok {
+			if err := bk.Delete([]byte(to)); err != nil {
+				return err
+			}
+		}
+		return bk.Delete([]byte(token))
+	}))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store"
 	"github.com/sessionkit/sessionkit/store/boltstore"
+	"github.com/sessionkit/sessionkit/store/internal/storetest"
 )
 
 func open(t *testing.T, path string, opts ...boltstore.Option) *boltstore.Store {
@@ -230,4 +231,8 @@ func TestTwoManagersOneFile(t *testing.T) {
 	if len(shared) != 2*clients || len(admin) != clients {
 		t.Errorf("sessions: %d in the shared bucket, %d in admin; want %d and %d", len(shared), len(admin), 2*clients, clients)
 	}
+}
+
+func TestRetire(t *testing.T) {
+	storetest.Retire(t, open(t, filepath.Join(t.TempDir(), "s.db")))
 }

@@ -1,12 +1,14 @@
 // Package redisstore is a Redis session store that does each operation in
-// one single-key command: find is GET, commit is SET ... PX (with NX or XX
-// when the manager asks for a conditional commit), delete is DEL, touch is
-// PEXPIRE, and iteration is SCAN + MGET on one connection, never KEYS.
+// one command: find is GET, commit is SET ... PX (with NX or XX when the
+// manager asks for a conditional commit), delete is DEL, touch is PEXPIRE,
+// retiring a token at renewal or logout is one EVALSHA of a small Lua
+// script (store.Retirer), and iteration is SCAN + MGET on one connection,
+// never KEYS.
 //
 // It runs on a single node or a Sentinel-managed master (through a redigo
-// *redis.Pool) and on a Redis Cluster (through a *redisc.Cluster): one key
-// is one hash slot, so every session operation is one round trip to the
-// node that owns it there too. See [Conns].
+// *redis.Pool) and on a Redis Cluster (through a *redisc.Cluster): a
+// session is one key, one hash slot, so every session operation is one
+// round trip to the node that owns it there too. See [Conns].
 //
 // Every call borrows a connection with pool.GetContext and runs with the
 // request's context, so a cancelled request stops waiting for a connection
@@ -17,6 +19,8 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,6 +30,7 @@ import (
 	"github.com/mna/redisc"
 
 	"github.com/sessionkit/sessionkit/store"
+	"github.com/sessionkit/sessionkit/store/internal/mark"
 )
 
 // DefaultPrefix is the key prefix, the same as scs/redisstore's, so
@@ -90,6 +95,7 @@ func New(pool Conns, opts ...Option) *Store {
 var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
+	_ store.Retirer              = (*Store)(nil)
 )
 
 // do runs one command on a pooled connection. A pooled connection can be
@@ -346,7 +352,7 @@ func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte
 				return err
 			}
 			for i, v := range values {
-				if v != nil {
+				if v != nil && !mark.Is(v) {
 					all[strings.TrimPrefix(keys[i], s.prefix)] = v
 				}
 			}
@@ -398,4 +404,96 @@ func escapeGlob(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// markSuffix names the key that holds a retired token's mark. The session
+// key itself is deleted when its token is retired, so GET, SET XX and
+// PEXPIRE keep their one-command semantics and never see a mark.
+const markSuffix = ":retired"
+
+// script is a Lua script sent by EVALSHA, falling back to EVAL when the
+// server does not have it cached (NOSCRIPT): one command either way.
+type script struct {
+	src, sha string
+	keys     int
+}
+
+func newScript(keys int, src string) *script {
+	sum := sha1.Sum([]byte(src))
+	return &script{src: src, sha: hex.EncodeToString(sum[:]), keys: keys}
+}
+
+func (s *Store) eval(ctx context.Context, sc *script, args ...any) (any, error) {
+	full := append([]any{sc.sha, sc.keys}, args...)
+	reply, err := s.do(ctx, "EVALSHA", full...)
+	var re redis.Error
+	if errors.As(err, &re) && strings.HasPrefix(string(re), "NOSCRIPT") {
+		full[0] = sc.src
+		reply, err = s.do(ctx, "EVAL", full...)
+	}
+	return reply, err
+}
+
+// retireScript: KEYS session key, mark key; ARGV pending ms, pending mark.
+var retireScript = newScript(2, `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
+return 1`)
+
+// endScript: KEYS mark key; ARGV forward prefix, key prefix. A forward
+// mark's target (and the target's pending mark, if it is being renewed in
+// turn) is read from the mark, not declared in KEYS: not for Redis Cluster.
+var endScript = newScript(1, `
+local m = redis.call('GET', KEYS[1])
+if not m then return 0 end
+redis.call('DEL', KEYS[1])
+if string.sub(m, 1, #ARGV[1]) == ARGV[1] then
+  local to = ARGV[2] .. string.sub(m, #ARGV[1] + 1)
+  redis.call('DEL', to)
+  local tm = to .. ':retired'
+  local t = redis.call('GET', tm)
+  if t and string.sub(t, 1, #ARGV[1]) ~= ARGV[1] then redis.call('DEL', tm) end
+end
+return 1`)
+
+// renewScript: KEYS old mark key, new session key; ARGV pending mark,
+// blob, expiry ms, forward mark, grace ms.
+var renewScript = newScript(2, `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if not redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX') then return -1 end
+redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+return 1`)
+
+// RetireCtx implements store.Retirer: one EVALSHA. The session key is
+// deleted and its mark kept under the same key plus ":retired".
+func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (bool, error) {
+	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
+		max(ttl.Milliseconds(), 1), mark.Pending()))
+	return n == 1, err
+}
+
+// RenewCtx implements store.Retirer: one EVALSHA.
+func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byte, expiry time.Time, grace time.Duration) error {
+	ms := time.Until(expiry).Milliseconds()
+	if ms <= 0 {
+		return store.ErrGone
+	}
+	n, err := redis.Int(s.eval(ctx, renewScript, s.prefix+oldToken+markSuffix, s.prefix+newToken,
+		mark.Pending(), b, ms, mark.Forward(newToken), max(grace.Milliseconds(), 1)))
+	switch {
+	case err != nil:
+		return err
+	case n == 0:
+		return store.ErrGone
+	case n < 0:
+		return store.ErrExists
+	}
+	return nil
+}
+
+// EndCtx implements store.Retirer: one EVALSHA.
+func (s *Store) EndCtx(ctx context.Context, token string) error {
+	_, err := s.eval(ctx, endScript, s.prefix+token+markSuffix, mark.ForwardPrefix(), s.prefix)
+	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/store"
+	"github.com/sessionkit/sessionkit/store/internal/storetest"
 	"github.com/sessionkit/sessionkit/store/redisstore"
 )
 
@@ -194,5 +195,16 @@ func TestRedisRestartDeadPooledConnections(t *testing.T) {
 		if err != nil || !found || string(b) != "v" {
 			t.Fatalf("find %d after the restart: %q %v %v", i, b, found, err)
 		}
+	}
+}
+
+// TestRetire runs the shared Retirer walk with an empty script cache, so
+// the first EVALSHA of each script falls back to EVAL.
+func TestRetire(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	srv.Do("SCRIPT", "FLUSH")
+	calls := srv.Calls(func() { storetest.Retire(t, redisstore.New(srv.Pool())) })
+	if calls["eval"] != 3 {
+		t.Errorf("EVAL sent %d times, want 3 (one NOSCRIPT fallback per script): %v", calls["eval"], calls)
 	}
 }

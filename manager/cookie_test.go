@@ -1,0 +1,150 @@
+package manager_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sessionkit/sessionkit/manager"
+	"github.com/sessionkit/sessionkit/typed"
+)
+
+// setCookie runs one request that writes the session and returns its
+// session cookie as the browser would parse it.
+func setCookie(t *testing.T, m *manager.Manager, prepare func(r *http.Request)) *http.Cookie {
+	t.Helper()
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = typed.Put(r.Context(), "k", "v")
+	}))
+	r := httptest.NewRequest("GET", "http://example.test/", nil)
+	prepare(r)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == m.CookieName() {
+			return c
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
+}
+
+// TestSecureAutomatic: by default the cookie is Secure exactly when the
+// request came over TLS or through a proxy that says it did
+// (X-Forwarded-Proto: https, as Heroku's router sets); Secure and
+// Insecure force it on or off.
+func TestSecureAutomatic(t *testing.T) {
+	plain := func(*http.Request) {}
+	tlsReq := func(r *http.Request) {
+		*r = *httptest.NewRequest("GET", "https://example.test/", nil) // sets r.TLS
+	}
+	proxied := func(r *http.Request) { r.Header.Set("X-Forwarded-Proto", "HTTPS") }
+	proxiedHTTP := func(r *http.Request) { r.Header.Set("X-Forwarded-Proto", "http") }
+	for _, c := range []struct {
+		name    string
+		cookie  manager.CookieConfig
+		prepare func(*http.Request)
+		secure  bool
+	}{
+		{"auto, plain http", manager.CookieConfig{}, plain, false},
+		{"auto, TLS", manager.CookieConfig{}, tlsReq, true},
+		{"auto, proxy says https", manager.CookieConfig{}, proxied, true},
+		{"auto, proxy says http", manager.CookieConfig{}, proxiedHTTP, false},
+		{"Secure, plain http", manager.CookieConfig{Secure: true}, plain, true},
+		{"Insecure, TLS", manager.CookieConfig{Insecure: true}, tlsReq, false},
+		{"__Host-, plain http", manager.CookieConfig{Name: "__Host-session"}, plain, true},
+		{"__Secure-, plain http", manager.CookieConfig{Name: "__Secure-session"}, plain, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := manager.New(manager.Config{Cookie: c.cookie})
+			defer m.Close()
+			ck := setCookie(t, m, c.prepare)
+			if ck.Secure != c.secure {
+				t.Errorf("Secure = %v, want %v", ck.Secure, c.secure)
+			}
+			if !ck.HttpOnly || ck.Path != "/" {
+				t.Errorf("cookie %+v: want HttpOnly, Path /", ck)
+			}
+		})
+	}
+}
+
+// TestSecureDecidedPerRequest: concurrent plain and TLS requests on one
+// Manager each get their own decision (run with -race).
+func TestSecureDecidedPerRequest(t *testing.T) {
+	m := manager.New(manager.Config{})
+	defer m.Close()
+	done := make(chan bool, 100)
+	for i := 0; i < 100; i++ {
+		go func(tls bool) {
+			url := "http://example.test/"
+			if tls {
+				url = "https://example.test/"
+			}
+			h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = typed.Put(r.Context(), "k", 1) }))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", url, nil))
+			done <- strings.Contains(rec.Header().Get("Set-Cookie"), "; Secure") == tls
+		}(i%2 == 0)
+	}
+	for i := 0; i < 100; i++ {
+		if !<-done {
+			t.Fatal("a request got the other request's Secure decision")
+		}
+	}
+}
+
+// TestHostPrefixChecked: a __Host- cookie with a Domain, a Path other than
+// "/", or Insecure cannot work in a browser; New panics saying why, as
+// http.ServeMux does for a bad pattern. So does Secure with Insecure.
+func TestHostPrefixChecked(t *testing.T) {
+	for _, c := range []struct {
+		cookie manager.CookieConfig
+		want   string
+	}{
+		{manager.CookieConfig{Name: "__Host-s", Domain: "example.com"}, "Domain"},
+		{manager.CookieConfig{Name: "__Host-s", Path: "/app"}, "Path"},
+		{manager.CookieConfig{Name: "__Host-s", Insecure: true}, "Insecure"},
+		{manager.CookieConfig{Name: "__Secure-s", Insecure: true}, "Insecure"},
+		{manager.CookieConfig{Secure: true, Insecure: true}, "both"},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				msg, _ := r.(string)
+				if r == nil || !strings.Contains(msg, c.want) || !strings.HasPrefix(msg, "sessionkit:") {
+					t.Errorf("New with %+v: panic %v, want a sessionkit panic naming %q", c.cookie, r, c.want)
+				}
+			}()
+			manager.New(manager.Config{Cookie: c.cookie})
+		}()
+	}
+	// The valid form is accepted.
+	m := manager.New(manager.Config{Cookie: manager.CookieConfig{Name: "__Host-session", Path: "/"}})
+	m.Close()
+}
+
+// TestCacheHeaders: every response behind LoadAndSave varies by Cookie,
+// and one that sets the session cookie tells shared caches not to store
+// the Set-Cookie header; the page itself is the application's to mark
+// (docs/security.md).
+func TestCacheHeaders(t *testing.T) {
+	m := manager.New(manager.Config{})
+	defer m.Close()
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/write" {
+			_ = typed.Put(r.Context(), "k", "v")
+		}
+	}))
+	for path, want := range map[string]string{"/write": `no-cache="Set-Cookie"`, "/read": ""} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if got := rec.Header().Get("Cache-Control"); got != want {
+			t.Errorf("%s: Cache-Control %q, want %q", path, got, want)
+		}
+		if got := rec.Header().Get("Vary"); got != "Cookie" {
+			t.Errorf("%s: Vary %q, want Cookie", path, got)
+		}
+	}
+}
