@@ -145,9 +145,22 @@ func roundTrip(t *testing.T, a *app, name string) {
 	expect("GET", "/me", name+" 0")
 	expect("POST", "/write", name+" 1")
 	expect("GET", "/me", name+" 1")
-	expect("POST", "/signout", "bye")
+	// Signing in again renews the token: the old one ends.
+	status, body, renewed, err := a.do("POST", "/signin?name="+name, tok)
+	if err != nil || status != 200 || renewed == "" || renewed == tok {
+		t.Fatalf("second sign-in: %d %q %v, token renewed: %v", status, body, err, renewed != tok)
+	}
 	if status, _, _, _ := a.do("GET", "/me", tok); status != 401 {
-		t.Fatalf("after sign-out /me answered %d, want 401", status)
+		t.Fatalf("the token before renewal still answers %d, want 401", status)
+	}
+	old := tok
+	tok = renewed
+	expect("GET", "/me", name+" 0")
+	expect("POST", "/signout", "bye")
+	for _, tk := range []string{tok, old} {
+		if status, _, _, _ := a.do("GET", "/me", tk); status != 401 {
+			t.Fatalf("after sign-out /me answered %d, want 401", status)
+		}
 	}
 }
 

@@ -2,7 +2,8 @@
 // one command: find is GET, commit is SET ... PX (with NX or XX when the
 // manager asks for a conditional commit), delete is DEL, touch is PEXPIRE,
 // retiring a token at renewal or logout is one EVALSHA of a small Lua
-// script (store.Retirer), and iteration is SCAN + MGET on one connection,
+// script (store.Retirer; not on a cluster, see [Store.RetireCtx]), and
+// iteration is SCAN + MGET on one connection,
 // never KEYS.
 //
 // It runs on a single node or a Sentinel-managed master (through a redigo
@@ -64,6 +65,8 @@ type Store struct {
 	pool   Conns
 	prefix string
 	batch  int
+	// cluster: the retire scripts cannot run (see RetireCtx).
+	cluster bool
 }
 
 // Option configures a Store.
@@ -86,6 +89,7 @@ func WithScanBatch(n int) Option {
 // a *redisc.Cluster or anything else with their Get (see [Conns]).
 func New(pool Conns, opts ...Option) *Store {
 	s := &Store{pool: pool, prefix: DefaultPrefix, batch: DefaultScanBatch}
+	_, s.cluster = pool.(cluster)
 	for _, o := range opts {
 		o(s)
 	}
@@ -467,7 +471,16 @@ return 1`)
 
 // RetireCtx implements store.Retirer: one EVALSHA. The session key is
 // deleted and its mark kept under the same key plus ":retired".
+//
+// On a cluster the scripts cannot run: a token's mark and the renewed
+// token's session lie in different hash slots (CROSSSLOT). There the store
+// retires as scs does, one single-key command each: RetireCtx is DEL,
+// RenewCtx a plain SET, EndCtx nothing; so a renewal racing a logout of
+// the same session can leave the renewed session alive.
 func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (bool, error) {
+	if s.cluster {
+		return true, s.DeleteCtx(ctx, token)
+	}
 	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
 		max(ttl.Milliseconds(), 1), mark.Pending()))
 	return n == 1, err
@@ -475,6 +488,9 @@ func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) 
 
 // RenewCtx implements store.Retirer: one EVALSHA.
 func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byte, expiry time.Time, grace time.Duration) error {
+	if s.cluster {
+		return s.CommitCtx(ctx, newToken, b, expiry)
+	}
 	ms := time.Until(expiry).Milliseconds()
 	if ms <= 0 {
 		return store.ErrGone
@@ -494,6 +510,9 @@ func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byt
 
 // EndCtx implements store.Retirer: one EVALSHA.
 func (s *Store) EndCtx(ctx context.Context, token string) error {
+	if s.cluster {
+		return nil
+	}
 	_, err := s.eval(ctx, endScript, s.prefix+token+markSuffix, mark.ForwardPrefix(), s.prefix)
 	return err
 }
