@@ -142,7 +142,7 @@ func TestConnectPicksTheTopology(t *testing.T) {
 	})
 	t.Run("sentinel", func(t *testing.T) {
 		var cl herokuurl.Client
-		calls := snt.Master().Calls(func() {
+		calls := snt.Calls(snt.Master(), func() {
 			cl = mustConnect(t, fmt.Sprintf("redis://:%s@%s?addr=%s&addr=%s&master_name=%s&password=%s",
 				spw, snt.Sentinels[0].Addr(), snt.Sentinels[1].Addr(), snt.Sentinels[2].Addr(), redistest.SentinelMasterName, pw))
 		})

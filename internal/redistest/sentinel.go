@@ -174,3 +174,17 @@ func (s *SentinelSet) WaitFailover(old *Server, timeout time.Duration) *Server {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Calls runs fn and returns the commands master received meanwhile, as
+// Server.Calls does, without the background traffic of a watched master:
+// REPLCONF from its replica, and PING, INFO and PUBLISH (hello messages)
+// from the Sentinels, each every second or so. A client of the master that
+// sent any of these itself would go unnoticed here.
+func (s *SentinelSet) Calls(master *Server, fn func()) map[string]int64 {
+	s.tb.Helper()
+	calls := master.Calls(fn)
+	for _, k := range []string{"replconf", "ping", "info", "publish"} {
+		delete(calls, k)
+	}
+	return calls
+}

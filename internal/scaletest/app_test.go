@@ -345,6 +345,31 @@ func (fr failoverRun) run(t *testing.T, a *app, kill func()) failoverResult {
 	return res
 }
 
+// iterateFindsAll checks that Manager.Iterate, after the failover, reaches
+// every session of the run: on a cluster, every master of the new layout.
+func iterateFindsAll(t *testing.T, a *app, sessions []*session) {
+	t.Helper()
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	err := a.m.Iterate(ctx10(t), func(ctx context.Context) error {
+		user, err := typed.Get[string](ctx, "user")
+		if err == nil {
+			mu.Lock()
+			seen[user] = true
+			mu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Iterate after the failover: %v", err)
+	}
+	for _, s := range sessions {
+		if !seen[s.name] {
+			t.Errorf("Iterate after the failover did not find the session of %s", s.name)
+		}
+	}
+}
+
 // ctx10 is a context for setup calls.
 func ctx10(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

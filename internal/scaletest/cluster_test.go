@@ -202,6 +202,7 @@ func clusterFailover(t *testing.T, c *redistest.Cluster, a *app, fullCoverage bo
 	}
 	res := fr.run(t, a, victim.Kill)
 	c.WaitHealthy(30 * time.Second)
+	iterateFindsAll(t, a, fr.sessions)
 	t.Logf("cluster failover (cluster-require-full-coverage %v): %d requests, %d sessions (%d on the killed master); errors: %d on the killed master's sessions, %d on the others; "+
 		"wrong sessions %d; 401 (session lost) %d; last error %v after the kill; acknowledged writes lost %d (in %d sessions); first error: %s",
 		fullCoverage, res.ops, n, perMaster[victim.Addr()], res.errorsFailing, res.errorsOthers, res.wrong, res.unauth,

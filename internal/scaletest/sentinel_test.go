@@ -45,7 +45,7 @@ func TestSentinel(t *testing.T) {
 		var tok string
 		expect := func(name string, want string, do func()) {
 			t.Helper()
-			if got := fmt.Sprint(master.Calls(do)); got != want {
+			if got := fmt.Sprint(snt.Calls(master, do)); got != want {
 				t.Errorf("%s: the master saw %v, want %v", name, got, want)
 			}
 		}
@@ -62,6 +62,7 @@ func TestSentinel(t *testing.T) {
 		}
 		res := fr.run(t, a, master.Kill)
 		promoted := snt.WaitFailover(master, 30*time.Second)
+		iterateFindsAll(t, a, fr.sessions)
 		t.Logf("sentinel failover: %d requests on %d sessions; errors %d; wrong sessions %d; 401 (session lost) %d; last error %v after the kill; acknowledged writes lost %d (in %d sessions); first error: %s",
 			res.ops, n, res.errorsFailing, res.wrong, res.unauth, res.recovery.Round(time.Millisecond), res.lostWrites, res.sessionsLosing, res.firstErr)
 		if res.wrong != 0 {
