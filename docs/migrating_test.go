@@ -227,6 +227,16 @@ func keepsSignedIn(t *testing.T, rs *redistest.Server, pool *redis.Pool, c codec
 			if r := do(skApp(m), "/me", cookie); r.body != signedIn {
 				t.Errorf("after sessionkit rewrote the session: %d %q", r.status, r.body)
 			}
+			// ... and the blob is in the configured codec's format now
+			// (sessionkit's envelope: "\x00SK", version, writer format).
+			keys, _ = redis.Strings(rs.Do("KEYS", prefix+"*"), nil)
+			if len(keys) != 1 {
+				t.Fatalf("after the rewrite: keys %q, want one", keys)
+			}
+			blob, _ := redis.Bytes(rs.Do("GET", keys[0]), nil)
+			if len(blob) < 5 || string(blob[:3]) != "\x00SK" || blob[4] != c.Name()[0] {
+				t.Errorf("after one write the session is not a %s blob: % x", c.Name(), blob[:min(len(blob), 8)])
+			}
 
 			// The other hashing setting looks under another key: signed out.
 			cookie = signInWithSCS(t, newSCSWithPrefix(pool, tc.scsHashed, tc.prefix))

@@ -89,8 +89,11 @@ func (c *cookieSettings) secureFor(r *http.Request) bool {
 func (m *Manager) writeCookie(ctx context.Context, w http.ResponseWriter, r *http.Request, token string, expiry time.Time) {
 	c := &m.cookie
 	ck := &http.Cookie{
-		Name: c.name, Value: token, Domain: c.domain, Path: c.path, HttpOnly: true,
+		Name: c.name, Domain: c.domain, Path: c.path, HttpOnly: true,
 		Secure: c.secureFor(r), SameSite: c.sameSite, Partitioned: c.partitioned,
+	}
+	if token != "" {
+		ck.Value = m.tokens.CookieValue(token)
 	}
 	switch {
 	case expiry.IsZero():

@@ -54,6 +54,10 @@ type Config struct {
 	// with HashTokenInStore is read as is; set StoreRawTokens only to take
 	// over a store scs wrote without it.
 	StoreRawTokens bool
+	// Tokens, if set, replaces scs's cookie and store-key scheme (and
+	// StoreRawTokens): package express's Config sets it to speak
+	// express-session's signed connect.sid cookie. Default nil: scs's.
+	Tokens TokenFormat
 	// MaxSize limits a session's encoded size in bytes; Put and commit fail
 	// with ErrTooLarge beyond it, and a stored session larger than it is
 	// treated as undecodable before any of it is decoded: the request gets
@@ -117,6 +121,7 @@ type Manager struct {
 	logger     *slog.Logger
 	cookieName string
 	cookie     cookieSettings
+	tokens     TokenFormat
 	owned      *memstore.Store // the default store, created by New
 }
 
@@ -158,13 +163,17 @@ func New(cfg Config) *Manager {
 	if m.errHandler == nil {
 		m.errHandler = m.defaultErrorHandler
 	}
+	m.tokens = cfg.Tokens
+	if m.tokens == nil {
+		m.tokens = scsTokens{raw: cfg.StoreRawTokens}
+	}
 	m.valueCodec, _ = cfg.Codec.(codec.Codec)
 	if m.idle > 0 {
 		m.refresh = time.Duration(float64(m.idle) * cfg.IdleRefresh)
 		m.touches = newTouchLog(m.refresh)
 	}
 	m.store = &storeAdapter{
-		be: wrapStore(cfg.Store), hash: !cfg.StoreRawTokens, maxSize: m.maxSize,
+		be: wrapStore(cfg.Store), tokens: m.tokens, maxSize: m.maxSize,
 		idle: m.idle, touches: m.touches, hooks: cfg.Hooks,
 	}
 

@@ -31,7 +31,7 @@ const (
 // and reports every operation to the hooks.
 type storeAdapter struct {
 	be      backend
-	hash    bool
+	tokens  TokenFormat
 	maxSize int
 	idle    time.Duration
 	touches *touchLog // nil without an idle timeout
@@ -47,13 +47,10 @@ var (
 // key maps a token to its store key. Inside Iterate the tokens scs hands
 // around are already store keys.
 func (a *storeAdapter) key(ctx context.Context, token string) string {
-	if !a.hash {
-		return token
-	}
 	if st := stateFrom(ctx); st != nil && st.iterating {
 		return token
 	}
-	return hashToken(token)
+	return a.tokens.StoreKey(token)
 }
 
 // timed runs one store operation, reports it to the hooks if anyone

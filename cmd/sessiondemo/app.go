@@ -9,14 +9,18 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sessionkit/sessionkit/express"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/typed"
 )
 
-// User is who signed in, kept in the session as a struct.
+// User is who signed in, kept in the session as a struct. The json tags
+// give it the shape an Express app stores with
+// req.session.user = {name, signedInAt: new Date()}, which the demo reads
+// and writes in Express mode (SESSION_COMPAT=express).
 type User struct {
-	Name       string
-	SignedInAt time.Time
+	Name       string    `json:"name"`
+	SignedInAt time.Time `json:"signedInAt"`
 }
 
 // The session's keys, each bound to its type once. A visitor who is not
@@ -85,7 +89,9 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	// A stored session that now holds nothing (at most it held a flash
 	// message, which has done its job): end it rather than keep it a day.
-	if p.User == nil && a.m.Token(ctx) != "" && !visits.Exists(ctx) {
+	// One that holds anything else is not ours to end: in Express mode it
+	// may be the Express app's.
+	if p.User == nil && a.m.Token(ctx) != "" && a.holdsNothing(r) {
 		if err := a.m.Destroy(ctx); err != nil {
 			a.fail(w, r, err)
 			return
@@ -93,6 +99,17 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = pageTemplate.Execute(w, p)
+}
+
+// holdsNothing reports whether the request's session holds no value
+// besides express-session's cookie object (see express.CookieKey).
+func (a *app) holdsNothing(r *http.Request) bool {
+	for _, k := range a.m.SessionManager().Keys(r.Context()) {
+		if k != express.CookieKey {
+			return false
+		}
+	}
+	return true
 }
 
 // read returns the value under k and whether there is one. A value that
@@ -127,13 +144,17 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: time.Now()}); err != nil {
+	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: signInTime()}); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	_ = flash.Put(ctx, "Signed in as "+name+".")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
+// signInTime is now to the millisecond, in UTC: what JavaScript's Date
+// holds, so Express reads and writes back the same instant.
+func signInTime() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
