@@ -173,11 +173,26 @@ func openStore(file string) (st scs.Store, where string, closeFn func(), err err
 	case err != nil:
 		return nil, "", nil, err
 	}
-	pool, where, err := openRedis(cfg)
+	client, where, err := connectRedis(cfg)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	return redisstore.New(pool), where, func() { _ = pool.Close() }, nil
+	return redisstore.New(client), where, func() { _ = client.Close() }, nil
+}
+
+// connectRedis connects to the Redis cfg names: a single node, a
+// Sentinel-managed master or a cluster, each checked once.
+func connectRedis(cfg herokuurl.Config) (herokuurl.Client, string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	client, err := cfg.Connect(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
+	}
+	for _, note := range cfg.Notes {
+		fmt.Println("sessiondemo:", note)
+	}
+	return client, fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), nil
 }
 
 // expressConfig configures Express mode from the environment (see the
@@ -221,7 +236,8 @@ func expressConfig() (cfg manager.Config, where string, closeFn func(), err erro
 	return cfg, where + ", shared with Express", func() { _ = pool.Close() }, nil
 }
 
-// openRedis opens a pool on the Redis cfg names and checks that it answers.
+// openRedis opens a pool on the Redis cfg names and checks that it answers:
+// Express mode's store takes a single node's pool.
 func openRedis(cfg herokuurl.Config) (*redis.Pool, string, error) {
 	pool := cfg.Pool()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
