@@ -16,6 +16,10 @@ deps:
 vet:
 	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above" && false)
 	$(GO) vet ./...
+	# go.mod and go.sum say exactly what the code imports, in every module.
+	$(GO) mod tidy -diff
+	cd examples && $(GO) mod tidy -diff
+	cd e2e && $(GO) mod tidy -diff
 
 test-core:
 	$(GO) test -race -count=1 ./...

@@ -42,7 +42,7 @@ type EncodeError struct {
 }
 
 func (e *EncodeError) Error() string {
-	return fmt.Sprintf("codec %s: cannot encode %s: %v", e.Codec, e.Type, e.Err)
+	return fmt.Sprintf("codec: %s: cannot encode %s: %v", e.Codec, e.Type, e.Err)
 }
 
 // Unwrap lets errors.Is match both ErrEncode and the encoder's error.

@@ -79,7 +79,7 @@ func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, e
 		writeLen(buf, 0)
 		if err := c.encodeValue(buf, v); err != nil {
 			if c.f != jsonFormat || k&plainFlag == 0 {
-				return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+				return nil, fmt.Errorf("codec: %s: key %q: %w", c.f.name, key, err)
 			}
 			// A plain value loaded from another format can be one JSON
 			// cannot write (a NaN, a time after year 9999): the entry keeps
@@ -87,13 +87,13 @@ func (c *codec) Encode(deadline time.Time, values map[string]any) (out []byte, e
 			// session never makes it uncommittable.
 			mp := codec{f: msgpackFormat, hooks: c.hooks}
 			if err := mp.encodeValue(buf, v); err != nil {
-				return nil, fmt.Errorf("codec %s: key %q: %w", c.f.name, key, err)
+				return nil, fmt.Errorf("codec: %s: key %q: %w", c.f.name, key, err)
 			}
 			buf.Bytes()[fmtAt] = msgpackFormat.id
 		}
 		size := buf.Len() - lenAt - 4
 		if size > math.MaxUint32 {
-			return nil, fmt.Errorf("codec %s: key %q: %w: %d bytes", c.f.name, key, ErrEncode, size)
+			return nil, fmt.Errorf("codec: %s: key %q: %w: %d bytes", c.f.name, key, ErrEncode, size)
 		}
 		binary.BigEndian.PutUint32(buf.Bytes()[lenAt:], uint32(size))
 	}

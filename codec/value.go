@@ -50,7 +50,7 @@ func (v *Value) Decode(ptr any) (err error) {
 			Duration: time.Since(start), Bytes: len(v.data), Err: err})
 	}
 	if err != nil {
-		return fmt.Errorf("codec %s: decoding %s into %T: %w", v.f.name, v.kind, ptr, err)
+		return fmt.Errorf("codec: %s: decoding %s into %T: %w", v.f.name, v.kind, ptr, err)
 	}
 	return nil
 }

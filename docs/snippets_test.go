@@ -51,7 +51,7 @@ func extract(file, md string) []snippet {
 // imports maps the package names a snippet may use without importing them
 // to their paths: a fragment gets the imports it refers to.
 var imports = map[string]string{
-	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log",
+	"bytes": "bytes", "context": "context", "errors": "errors", "fmt": "fmt", "log": "log",
 	"http": "net/http", "os": "os", "time": "time", "slog": "log/slog",
 	"strings": "strings", "json": "encoding/json", "gob": "encoding/gob",
 	"expvar": "expvar", "flag": "flag", "cmp": "cmp",

@@ -24,8 +24,8 @@ type Config struct {
 	// Seeds are the further nodes named by repeated addr=host:port query
 	// parameters, in URL order (go-redis's ParseClusterURL and
 	// ParseFailoverURL convention): more cluster nodes to start from, or,
-	// with MasterName, more Sentinels. Dial and Pool reach Addr only; the
-	// nodes need a cluster or Sentinel client.
+	// with MasterName, more Sentinels. Dial and Pool reach Addr only;
+	// Connect builds the cluster or Sentinel client these need.
 	Seeds []string
 	// MasterName, from master_name=NAME, says that Addr and Seeds are
 	// Sentinels watching the master of that name. Username and Password are

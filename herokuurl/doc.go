@@ -6,6 +6,10 @@
 //	pool := cfg.Pool()
 //	log.Printf("sessions in %s", cfg) // password redacted
 //
+// Config.Connect goes further: it returns a client for a single node, a
+// Sentinel-managed master (master_name=) or a Redis Cluster (addr= seeds,
+// or a single node that says it is a cluster node), for redisstore.New.
+//
 // Parse is strict where other clients are lenient, because a lenient parse
 // of a credential-bearing URL fails in production, not in review: it rejects
 // unknown schemes and query keys, malformed database paths ("/1/2", "/3/"),

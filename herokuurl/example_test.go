@@ -1,10 +1,13 @@
 package herokuurl_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sessionkit/sessionkit/herokuurl"
+	"github.com/sessionkit/sessionkit/store/redisstore"
 )
 
 // Parse reads the URL a hosted Redis gives you. The part before the colon
@@ -69,4 +72,26 @@ func ExampleFromEnv_none() {
 	}
 	// Output:
 	// no Redis configured; using the embedded store
+}
+
+// Connect picks the client from the URL: a pool for one node, a
+// Sentinel-backed pool with master_name=, a cluster client with addr= or
+// when the one node named says it belongs to a cluster. redisstore takes
+// any of them.
+func ExampleConfig_Connect() {
+	cfg, err := herokuurl.Parse("redis://127.0.0.1:7000?addr=127.0.0.1:7001&addr=127.0.0.1:7002")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	client, err := cfg.Connect(ctx) // here a *redisc.Cluster
+	if err != nil {
+		fmt.Println(err) // never contains a password
+		return
+	}
+	defer client.Close()
+	store := redisstore.New(client)
+	_ = store // manager.Config{Store: store}
 }

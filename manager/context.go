@@ -34,7 +34,7 @@ type requestState struct {
 	// commit that changes none of it need not send Set-Cookie again.
 	cookieExpiry   time.Time
 	cookieRemember bool
-	iterating      bool // tokens are already store keys (Iterate hands out keys)
+	iterating      bool // inside Manager.Iterate: no request, no cookie
 	merge          mergeState
 	users          userState
 
@@ -46,9 +46,9 @@ func stateFrom(ctx context.Context) *requestState {
 	return st
 }
 
-// FromContext returns the Manager whose LoadAndSave (or Iterate) is serving
-// ctx. Package typed uses it; handlers rarely need it.
-func FromContext(ctx context.Context) (*Manager, bool) {
+// fromContext returns the Manager whose LoadAndSave (or Iterate) is
+// serving ctx.
+func fromContext(ctx context.Context) (*Manager, bool) {
 	if st := stateFrom(ctx); st != nil {
 		return st.m, true
 	}

@@ -13,6 +13,7 @@ type cookieSettings struct {
 	sameSite           http.SameSite
 	partitioned        bool
 	persist            bool
+	httpOnly           bool
 	secure             secureMode
 }
 
@@ -38,7 +39,7 @@ func newCookieSettings(c CookieConfig) cookieSettings {
 		c.SameSite = http.SameSiteLaxMode
 	}
 	s := cookieSettings{name: c.Name, domain: c.Domain, path: c.Path, sameSite: c.SameSite,
-		partitioned: c.Partitioned, persist: !c.SessionOnly}
+		partitioned: c.Partitioned, persist: !c.SessionOnly, httpOnly: true}
 	switch {
 	case c.Secure && c.Insecure:
 		panic("sessionkit: CookieConfig sets both Secure and Insecure; leave both false for automatic")
@@ -87,10 +88,13 @@ func (c *cookieSettings) secureFor(r *http.Request) bool {
 // decided per request, which scs's shared Cookie field cannot do without
 // a data race.
 func (m *Manager) writeCookie(ctx context.Context, w http.ResponseWriter, r *http.Request, token string, expiry time.Time) {
-	c := &m.cookie
+	c := m.liveCookie()
 	ck := &http.Cookie{
-		Name: c.name, Value: token, Domain: c.domain, Path: c.path, HttpOnly: true,
+		Name: c.name, Domain: c.domain, Path: c.path, HttpOnly: c.httpOnly,
 		Secure: c.secureFor(r), SameSite: c.sameSite, Partitioned: c.partitioned,
+	}
+	if token != "" {
+		ck.Value = m.tokens.CookieValue(token)
 	}
 	switch {
 	case expiry.IsZero():

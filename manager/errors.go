@@ -9,15 +9,15 @@ import (
 var (
 	// ErrStore wraps every error that comes from the session store, such as
 	// Redis being unreachable. The default error handler answers 503 for it.
-	ErrStore = errors.New("sessionkit: session store failed")
+	ErrStore = errors.New("manager: session store failed")
 	// ErrTooLarge means a value or a whole session is larger than
 	// Config.MaxSize once encoded. Nothing is written.
-	ErrTooLarge = errors.New("sessionkit: session too large")
+	ErrTooLarge = errors.New("manager: session too large")
 	// ErrNoSession means the context carries no session of this Manager:
 	// the handler is not behind its LoadAndSave (or Iterate).
-	ErrNoSession = errors.New("sessionkit: no session in context (is the handler behind Manager.LoadAndSave?)")
+	ErrNoSession = errors.New("manager: no session in context (is the handler behind Manager.LoadAndSave?)")
 	// ErrNotIterable means the store cannot list its sessions.
-	ErrNotIterable = errors.New("sessionkit: store does not support iteration")
+	ErrNotIterable = errors.New("manager: store does not support iteration")
 )
 
 // StoreError is a failed store operation. errors.Is(err, ErrStore) matches
@@ -27,7 +27,7 @@ type StoreError struct {
 	Err error
 }
 
-func (e *StoreError) Error() string { return fmt.Sprintf("sessionkit: store %s: %v", e.Op, e.Err) }
+func (e *StoreError) Error() string { return fmt.Sprintf("manager: store %s: %v", e.Op, e.Err) }
 
 // Unwrap returns both ErrStore and the store's error.
 func (e *StoreError) Unwrap() []error { return []error{ErrStore, e.Err} }

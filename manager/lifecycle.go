@@ -75,3 +75,29 @@ func (m *Manager) hasSession(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Commit saves the session now, before the response does, and returns its
+// token and when the stored session expires: with Config.IdleTimeout, the
+// idle expiry (now plus IdleTimeout, capped at [Manager.Deadline]), else
+// the deadline. It is for handlers and custom middleware that set a cookie
+// of their own; [Manager.LoadAndSave] commits by itself, and a later change
+// in the same request is committed then too. SessionManager().Commit
+// returns the deadline even with an idle timeout (the idle timeout is the
+// manager's, not scs's): use this one. Cost: one store write.
+func (m *Manager) Commit(ctx context.Context) (token string, expiry time.Time, err error) {
+	if err := m.hasSession(ctx); err != nil {
+		return "", time.Time{}, err
+	}
+	token, err = m.commitSession(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	expiry = m.sm.Deadline(ctx)
+	st := stateFrom(ctx)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.expiry.IsZero() {
+		expiry = st.expiry
+	}
+	return token, expiry, nil
+}

@@ -119,6 +119,7 @@ func TestLifecycleWithoutSession(t *testing.T) {
 		"RenewToken": m.RenewToken(ctx),
 		"Destroy":    m.Destroy(ctx),
 		"RememberMe": m.RememberMe(ctx, true),
+		"Put":        m.Put(ctx, "k", "v"),
 	} {
 		if !errors.Is(err, manager.ErrNoSession) {
 			t.Errorf("%s without a session: %v, want ErrNoSession", name, err)
@@ -134,4 +135,32 @@ func TestLifecycleWithoutSession(t *testing.T) {
 		}
 	}))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+}
+
+// TestCommitReturnsIdleExpiry: with an idle timeout, a handler that
+// commits itself (to set a cookie of its own) gets the idle expiry, not the
+// session's absolute deadline, and the store holds the session no longer.
+func TestCommitReturnsIdleExpiry(t *testing.T) {
+	m := manager.New(manager.Config{Lifetime: time.Hour, IdleTimeout: time.Minute})
+	defer m.Close()
+	var token string
+	var expiry time.Time
+	var err error
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := typed.Put(r.Context(), "user", "ada"); err != nil {
+			t.Errorf("Put: %v", err)
+		}
+		token, expiry, err = m.Commit(r.Context())
+	}))
+	before := time.Now()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if err != nil || token == "" {
+		t.Fatalf("Commit: token %q, err %v", token, err)
+	}
+	if expiry.Before(before.Add(time.Minute-time.Second)) || expiry.After(time.Now().Add(time.Minute)) {
+		t.Errorf("Commit's expiry %v is not the idle expiry (about %v)", expiry, before.Add(time.Minute))
+	}
+	if _, _, err := m.Commit(context.Background()); !errors.Is(err, manager.ErrNoSession) {
+		t.Errorf("Commit without a session: %v, want ErrNoSession", err)
+	}
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 	"github.com/sessionkit/sessionkit/observe"
 	"github.com/sessionkit/sessionkit/store/memstore"
 )
@@ -54,6 +56,10 @@ type Config struct {
 	// with HashTokenInStore is read as is; set StoreRawTokens only to take
 	// over a store scs wrote without it.
 	StoreRawTokens bool
+	// Tokens, if set, replaces scs's cookie and store-key scheme (and
+	// StoreRawTokens): package express's Config sets it to speak
+	// express-session's signed connect.sid cookie. Default nil: scs's.
+	Tokens TokenFormat
 	// MaxSize limits a session's encoded size in bytes; Put and commit fail
 	// with ErrTooLarge beyond it, and a stored session larger than it is
 	// treated as undecodable before any of it is decoded: the request gets
@@ -115,8 +121,9 @@ type Manager struct {
 	maxSize    int
 	errHandler func(http.ResponseWriter, *http.Request, error)
 	logger     *slog.Logger
-	cookieName string
 	cookie     cookieSettings
+	tokens     TokenFormat
+	set        newSettings     // what New set on sm, to see later changes
 	owned      *memstore.Store // the default store, created by New
 }
 
@@ -151,12 +158,15 @@ func New(cfg Config) *Manager {
 		maxSize:    cfg.MaxSize,
 		logger:     cfg.Logger,
 		errHandler: cfg.ErrorHandler,
-		cookieName: c.name,
 		cookie:     c,
 		owned:      owned,
 	}
 	if m.errHandler == nil {
 		m.errHandler = m.defaultErrorHandler
+	}
+	m.tokens = cfg.Tokens
+	if m.tokens == nil {
+		m.tokens = scsTokens{raw: cfg.StoreRawTokens}
 	}
 	m.valueCodec, _ = cfg.Codec.(codec.Codec)
 	if m.idle > 0 {
@@ -164,7 +174,7 @@ func New(cfg Config) *Manager {
 		m.touches = newTouchLog(m.refresh)
 	}
 	m.store = &storeAdapter{
-		be: wrapStore(cfg.Store), hash: !cfg.StoreRawTokens, maxSize: m.maxSize,
+		be: wrapStore(cfg.Store), tokens: m.tokens, maxSize: m.maxSize,
 		idle: m.idle, touches: m.touches, hooks: cfg.Hooks,
 	}
 
@@ -186,6 +196,8 @@ func New(cfg Config) *Manager {
 	}
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
+	m.set = newSettings{cookie: sm.Cookie, codec: sm.Codec,
+		codecComparable: reflect.TypeOf(sm.Codec).Comparable()}
 	return m
 }
 
@@ -200,51 +212,71 @@ func (m *Manager) Close() error {
 	return m.owned.Close()
 }
 
-// SessionManager returns the underlying scs manager, for everything scs
-// already does: RenewToken, Destroy, RememberMe, Deadline, Token, Keys...
-// Serve requests with m.LoadAndSave, not with its LoadAndSave.
+// SessionManager returns the underlying scs manager: the escape hatch for
+// code written for scs (its getters, Keys, Iterate, Status...). Serve
+// requests with [Manager.LoadAndSave], not with its LoadAndSave, and prefer
+// the Manager's own lifecycle methods ([Manager.RenewToken],
+// [Manager.Destroy], [Manager.Commit]...), which return ErrNoSession where
+// scs's panic.
+//
+// Settings changed on it after New, as scs's README teaches, behave so:
+//   - Cookie (every field), ErrorFunc, Lifetime: honoured from the next
+//     request on; they are read per request. Cookie.Secure left as New set
+//     it keeps the automatic choice (Secure over HTTPS); changed, it is
+//     forced on or off.
+//   - IdleTimeout: honoured the way scs does it, which rewrites the whole
+//     session on every request; Config.IdleTimeout does the same with at
+//     most one cheap touch per IdleRefresh window.
+//   - Store, Codec, HashTokenInStore: fixed at New. Changed, every request
+//     is answered through the error handler with [ErrSettings] (500 and one
+//     log line by default) until they are set back; set them in [Config].
+//
+// With Config.IdleTimeout, two things differ from scs: Status of a loaded
+// session the handler did not change is Unmodified (scs says Modified,
+// because it rewrites every session to extend it), and its Commit returns
+// the absolute deadline, not the idle expiry; [Manager.Commit] returns the
+// idle expiry.
 func (m *Manager) SessionManager() *scs.SessionManager { return m.sm }
 
 // CookieName is the name of the session cookie.
-func (m *Manager) CookieName() string { return m.cookieName }
-
-// Codec returns the configured codec.
-func (m *Manager) Codec() scs.Codec { return m.sm.Codec }
-
-// Lookup returns the raw value stored under key: a *codec.Value while it is
-// still encoded, or the Go value scs holds. Package typed turns it into a
-// typed value; most code should use typed instead.
-func (m *Manager) Lookup(ctx context.Context, key string) (v any, ok bool) {
-	v = m.sm.Get(ctx, key)
-	if v != nil {
-		return v, true
-	}
-	return nil, m.sm.Exists(ctx, key)
-}
+func (m *Manager) CookieName() string { return m.liveCookie().name }
 
 // Put stores v under key. With a codec from package codec, v is encoded now,
 // once: an unencodable value (errors.Is(err, codec.ErrEncode)) or one larger
 // than MaxSize (ErrTooLarge) is reported here and nothing is stored. Later
-// changes to v do not reach the session; Put it again.
+// changes to v do not reach the session; Put it again. A basic value (bool,
+// string, number, []byte, time.Time, or a named type of one of these
+// without marshaling methods) is kept as its predeclared Go type, what
+// every later request decodes too, so scs's getters read it at once.
 func (m *Manager) Put(ctx context.Context, key string, v any) error {
+	if err := m.hasSession(ctx); err != nil {
+		return err // scs's Put would panic
+	}
 	if m.valueCodec == nil {
 		// A foreign scs.Codec: trial-encode so that errors still surface here.
 		b, err := m.sm.Codec.Encode(time.Time{}, map[string]any{key: v})
 		if err != nil {
-			return fmt.Errorf("sessionkit: put %q: %w", key, err)
+			return fmt.Errorf("manager: put %q: %w", key, err)
 		}
 		if err := checkSize(len(b), m.maxSize); err != nil {
-			return fmt.Errorf("sessionkit: put %q: %w", key, err)
+			return fmt.Errorf("%w (put %q)", err, key)
 		}
 		m.sm.Put(ctx, key, v)
 		return nil
 	}
 	val, err := m.valueCodec.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+		return fmt.Errorf("manager: put %q: %w", key, err)
 	}
 	if err := checkSize(val.Size(), m.maxSize); err != nil {
-		return fmt.Errorf("sessionkit: put %q: %w", key, err)
+		return fmt.Errorf("%w (put %q)", err, key)
+	}
+	if nv, ok := bridge.Native(v); ok {
+		// A basic value is kept as the Go value the next request decodes,
+		// so scs's getters (GetString, PopString...) read it in this
+		// request too; the commit encodes it again, which costs little.
+		m.sm.Put(ctx, key, nv)
+		return nil
 	}
 	m.sm.Put(ctx, key, val)
 	return nil
@@ -262,10 +294,12 @@ func checkSize(n, max int) error {
 }
 
 // Iterate calls fn with a context for each session in the store (the store
-// must list sessions: memstore, redisstore and boltstore do). Inside fn, typed works,
-// and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
-// out everywhere. It reads every session: an administrative operation, not
-// one for the request path.
+// must list sessions: memstore, redisstore and boltstore do). Inside fn,
+// typed works, and [Manager.Destroy] ends that session — e.g. to log a user
+// out everywhere — as does SessionManager().Destroy, also inside scs's own
+// SessionManager().Iterate. [Manager.Token] there is the session's store
+// key behind a "~" mark, not its token (the store never holds tokens). It reads every
+// session: an administrative operation, not one for the request path.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
 	st := &requestState{m: m, iterating: true}
 	return m.sm.Iterate(context.WithValue(ctx, ctxKey{}, st), fn)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 	"github.com/sessionkit/sessionkit/observe"
 	"github.com/sessionkit/sessionkit/store"
 )
@@ -49,21 +50,40 @@ type mergeState struct {
 	updates map[string]*update
 }
 
-// update is the record of Manager.Update calls on one key: the functions,
+// update is the record of typed.Update calls on one key: the functions,
 // to be run again on a fresher value, and the value they left in the
 // session, which tells whether a later Put or Remove overrode them.
 type update struct {
-	fns    []UpdateFunc
+	fns    []updateFunc
 	result any
 }
 
-// UpdateFunc computes a key's new value from its current one (ok is false
+// updateFunc computes a key's new value from its current one (ok is false
 // when the key is missing). It may run more than once (see
-// [Manager.Update]): it must not have side effects.
-type UpdateFunc func(v any, ok bool) (any, error)
+// Manager.update): it must not have side effects.
+type updateFunc = func(v any, ok bool) (any, error)
 
-// Update replaces the value under key by fn's result, computed from the
-// current value. Unlike Lookup followed by Put, the change survives
+// Package typed's Update reaches the manager through the bridge.
+func init() {
+	bridge.Update = func(ctx context.Context, key string, fn func(v any, ok bool) (any, error)) error {
+		m, ok := fromContext(ctx)
+		if !ok {
+			return ErrNoSession
+		}
+		return m.update(ctx, key, fn)
+	}
+}
+
+// lookup returns the raw value under key and whether the session has it.
+func (m *Manager) lookup(ctx context.Context, key string) (any, bool) {
+	if v := m.sm.Get(ctx, key); v != nil {
+		return v, true
+	}
+	return nil, m.sm.Exists(ctx, key)
+}
+
+// update replaces the value under key by fn's result, computed from the
+// current value (typed.Update). Unlike a Get followed by a Put, the change survives
 // concurrent requests: if another request committed this session after
 // this one loaded it, fn runs again at commit on the value that request
 // left, so fifty parallel increments add fifty. An error from fn stores
@@ -73,12 +93,12 @@ type UpdateFunc func(v any, ok bool) (any, error)
 // If, at a contended commit, fn fails on the fresher value (for example
 // because another request stored a value of another type), the commit
 // fails with that error and the error handler answers.
-func (m *Manager) Update(ctx context.Context, key string, fn UpdateFunc) error {
+func (m *Manager) update(ctx context.Context, key string, fn updateFunc) error {
 	st := stateFrom(ctx)
 	if st == nil || st.m != m {
 		return ErrNoSession
 	}
-	v, ok := m.Lookup(ctx, key)
+	v, ok := m.lookup(ctx, key)
 	nv, err := fn(v, ok)
 	if err != nil {
 		return err
@@ -107,7 +127,7 @@ func (m *Manager) Update(ctx context.Context, key string, fn UpdateFunc) error {
 type changeSet struct {
 	put     map[string]any
 	del     []string
-	updates map[string][]UpdateFunc
+	updates map[string][]updateFunc
 }
 
 // changes compares the session the request loaded (base) with the one it
@@ -117,7 +137,7 @@ func (m *Manager) changes(ctx context.Context, st *requestState, base []byte) (c
 	if err != nil {
 		return changeSet{}, fmt.Errorf("sessionkit: merge: decoding the loaded session: %w", err)
 	}
-	ch := changeSet{put: map[string]any{}, updates: map[string][]UpdateFunc{}}
+	ch := changeSet{put: map[string]any{}, updates: map[string][]updateFunc{}}
 	st.mu.Lock()
 	updates := st.merge.updates
 	st.mu.Unlock()
@@ -162,6 +182,18 @@ func (ch changeSet) apply(vals map[string]any) error {
 		vals[k] = v
 	}
 	return nil
+}
+
+// commitSession commits the request's session through scs, writing the
+// user index first when the commit needs it, and merges onto the stored
+// session when another request committed meanwhile.
+func (m *Manager) commitSession(ctx context.Context) (string, error) {
+	m.prepareBind(ctx)
+	token, _, err := m.sm.Commit(ctx)
+	if errors.Is(err, store.ErrConflict) {
+		token, err = m.mergeCommit(ctx)
+	}
+	return token, err
 }
 
 // mergeCommit commits the request's changes onto the session another

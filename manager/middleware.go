@@ -1,9 +1,11 @@
 package manager
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 
 // ErrCommitFailed is returned by the response writer's Write after the
 // session could not be committed and the error handler has answered.
-var ErrCommitFailed = errors.New("sessionkit: response abandoned: session commit failed")
+var ErrCommitFailed = errors.New("manager: response abandoned: session commit failed")
 
 // LoadAndSave is net/http middleware: it loads the request's session before
 // next runs and commits it when next first writes (or returns without
@@ -33,10 +35,14 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("Vary", "Cookie")
+		if err := m.checkSettings(); err != nil {
+			m.fail(w, r, err)
+			return
+		}
 		st := &requestState{m: m, loading: true}
 		ctx, err := m.load(r.Context(), st, m.requestToken(r))
 		if err != nil {
-			m.errHandler(w, r, err)
+			m.fail(w, r, err)
 			return
 		}
 		sr := r.WithContext(ctx)
@@ -122,6 +128,21 @@ func (sw *sessionWriter) Flush() {
 	}
 }
 
+// Hijack commits, then hands over the connection (a WebSocket upgrade):
+// what the handler put before is saved, and the Set-Cookie header is in
+// w.Header() for the handler to send in its own response. It fails with
+// ErrCommitFailed when the commit did (the error handler has answered),
+// and with http.ErrNotSupported when the server's writer cannot hijack.
+func (sw *sessionWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !sw.committed {
+		sw.commit()
+	}
+	if sw.failed {
+		return nil, nil, ErrCommitFailed
+	}
+	return http.NewResponseController(sw.ResponseWriter).Hijack()
+}
+
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (sw *sessionWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
 
@@ -129,7 +150,7 @@ func (sw *sessionWriter) commit() {
 	sw.committed = true
 	if err := sw.m.commit(sw.ResponseWriter, sw.r); err != nil {
 		sw.failed = true
-		sw.m.errHandler(sw.ResponseWriter, sw.r, err)
+		sw.m.fail(sw.ResponseWriter, sw.r, err)
 	}
 }
 
@@ -139,11 +160,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	switch m.sm.Status(ctx) {
 	case scs.Modified:
-		m.prepareBind(ctx)
-		token, _, err := m.sm.Commit(ctx)
-		if errors.Is(err, store.ErrConflict) {
-			token, err = m.mergeCommit(ctx) // another request committed meanwhile
-		}
+		token, err := m.commitSession(ctx)
 		if errors.Is(err, store.ErrGone) {
 			// Deleted while this request ran (logout, renewal elsewhere):
 			// the late commit is dropped and the cookie cleared, so the

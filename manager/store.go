@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -31,7 +32,7 @@ const (
 // and reports every operation to the hooks.
 type storeAdapter struct {
 	be      backend
-	hash    bool
+	tokens  TokenFormat
 	maxSize int
 	idle    time.Duration
 	touches *touchLog // nil without an idle timeout
@@ -44,16 +45,18 @@ var (
 	_ scs.IterableStore    = (*storeAdapter)(nil)
 )
 
-// key maps a token to its store key. Inside Iterate the tokens scs hands
-// around are already store keys.
-func (a *storeAdapter) key(ctx context.Context, token string) string {
-	if !a.hash {
-		return token
+// keyMark starts the tokens AllCtx hands to scs's Iterate: they are store
+// keys already (hashed, when tokens are hashed), and a token with the mark
+// is used as its key as is. No cookie carries it: '~' is not in a token's
+// alphabet, so requestToken refuses it.
+const keyMark = "~"
+
+// key maps a token to its store key.
+func (a *storeAdapter) key(token string) string {
+	if k, ok := strings.CutPrefix(token, keyMark); ok {
+		return k
 	}
-	if st := stateFrom(ctx); st != nil && st.iterating {
-		return token
-	}
-	return hashToken(token)
+	return a.tokens.StoreKey(token)
 }
 
 // timed runs one store operation, reports it to the hooks if anyone
@@ -85,7 +88,7 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 }
 
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
-	key := a.key(ctx, token)
+	key := a.key(token)
 	err = a.timed(observe.OpFind, func() (int, error) {
 		b, found, err = a.be.FindCtx(ctx, key)
 		return len(b), err
@@ -152,7 +155,7 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 		st.mu.Unlock()
 	}
 	if key == "" {
-		key = a.key(ctx, token)
+		key = a.key(token)
 	}
 	if err := a.bindPending(ctx, st, key, deadline); err != nil {
 		return err
@@ -173,9 +176,10 @@ func (a *storeAdapter) CommitCtx(ctx context.Context, token string, b []byte, ex
 		st.mu.Lock()
 		st.merge.loaded = b // what a later commit in this request compares with
 		st.expiry = expiry
-		if renewedFrom != "" {
-			// From now on this request's session is the renewed one: a
-			// second commit updates it.
+		if !st.iterating {
+			// From now on this request's session is the one just stored
+			// (created, renewed or updated): a second commit — the
+			// middleware's after a handler's own Commit — updates it.
 			st.loadedKey, st.loadedTok, st.retired = key, token, false
 		}
 		st.mu.Unlock()
@@ -195,16 +199,18 @@ func (a *storeAdapter) Delete(token string) error { return a.DeleteCtx(context.B
 // Which of the two it will be is not known here: both call Delete.
 func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 	st := stateFrom(ctx)
-	if st == nil {
-		return a.deleteKey(ctx, a.key(ctx, token))
-	}
-	if st.iterating {
-		// Log out everywhere: retire, then end the mark at once (ours, or
-		// that of a renewal under way, which then fails).
-		if _, err := a.retire(ctx, token); err != nil {
+	if strings.HasPrefix(token, keyMark) {
+		// Inside Iterate (scs's or the Manager's), logging out everywhere:
+		// retire, then end the mark at once (ours, or that of a renewal
+		// under way, which then fails).
+		key := a.key(token)
+		if _, err := a.retire(ctx, key); err != nil {
 			return err
 		}
-		return a.end(ctx, token)
+		return a.end(ctx, key)
+	}
+	if st == nil || st.iterating {
+		return a.deleteKey(ctx, a.key(token))
 	}
 	st.mu.Lock()
 	own := token != "" && token == st.loadedTok && !st.retired
@@ -233,7 +239,7 @@ func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 		}
 		return a.end(ctx, miss)
 	}
-	return a.deleteKey(ctx, a.key(ctx, token))
+	return a.deleteKey(ctx, a.key(token))
 }
 
 // retire retires the session under key (see store.Retirer).
@@ -300,7 +306,11 @@ func (a *storeAdapter) AllCtx(ctx context.Context) (all map[string][]byte, err e
 	if err != nil {
 		return nil, err
 	}
-	return all, nil
+	marked := make(map[string][]byte, len(all))
+	for k, b := range all {
+		marked[keyMark+k] = b
+	}
+	return marked, nil
 }
 
 func isStoreError(err error) bool { return errors.Is(err, ErrStore) }

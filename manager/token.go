@@ -10,10 +10,11 @@ import (
 const tokenLen = 43
 
 // requestToken returns the session token the request carries, or "" when it
-// carries none or one that cannot have been issued: a wrong length or
-// alphabet, or several session cookies. Those cost no store access.
+// carries none, several session cookies, or one that cannot have been
+// issued (Config.Tokens refuses it; by default: a wrong length or
+// alphabet). Those cost no store access.
 func (m *Manager) requestToken(r *http.Request) string {
-	cookies := r.CookiesNamed(m.cookieName)
+	cookies := r.CookiesNamed(m.liveCookie().name)
 	switch {
 	case len(cookies) == 0:
 		return ""
@@ -21,9 +22,9 @@ func (m *Manager) requestToken(r *http.Request) string {
 		m.logger.Debug("sessionkit: ignored request with several session cookies", "count", len(cookies))
 		return ""
 	}
-	tok := cookies[0].Value
-	if !wellFormedToken(tok) {
-		m.logger.Debug("sessionkit: ignored malformed session cookie", "length", len(tok))
+	tok, ok := m.tokens.ParseCookie(cookies[0].Value)
+	if !ok {
+		m.logger.Debug("sessionkit: ignored malformed session cookie", "length", len(cookies[0].Value))
 		return ""
 	}
 	return tok

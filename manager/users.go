@@ -38,9 +38,10 @@ var (
 	// ErrNoUserIndex: the store keeps no user index (it does not implement
 	// store.UserIndexer). memstore, redisstore and boltstore do.
 	ErrNoUserIndex = errors.New("sessionkit: store keeps no user index")
-	// ErrRawTokenIndex: with Config.StoreRawTokens the store keys are raw
-	// tokens, which a user index must not hold.
-	ErrRawTokenIndex = errors.New("sessionkit: a user index needs hashed tokens (Config.StoreRawTokens is set)")
+	// ErrRawTokenIndex: the store keys are not the default token hashes
+	// (Config.StoreRawTokens, or a Config.Tokens format such as Express
+	// mode's raw session ids); a user index must not hold raw tokens.
+	ErrRawTokenIndex = errors.New("sessionkit: a user index needs hashed store keys (StoreRawTokens or another token format is set)")
 	// ErrNoUser: an empty user ID.
 	ErrNoUser = errors.New("sessionkit: empty user ID")
 )
@@ -88,7 +89,7 @@ func (m *Manager) User(ctx context.Context) (string, bool) {
 	if m.hasSession(ctx) != nil {
 		return "", false
 	}
-	v, ok := m.Lookup(ctx, userKey)
+	v, ok := m.lookup(ctx, userKey)
 	if !ok {
 		return "", false
 	}
@@ -208,10 +209,17 @@ func (m *Manager) canIndex() error {
 	if m.store.be.userIndex() == nil {
 		return ErrNoUserIndex
 	}
-	if !m.store.hash {
+	if !m.hashedKeys() {
 		return ErrRawTokenIndex
 	}
 	return nil
+}
+
+// hashedKeys reports whether store keys are token hashes (the default
+// token format, without StoreRawTokens): only then may an index hold them.
+func (m *Manager) hashedKeys() bool {
+	f, ok := m.tokens.(scsTokens)
+	return ok && !f.raw
 }
 
 // currentKey is the store key of ctx's loaded session, if any.
@@ -236,7 +244,7 @@ func hashUser(id string) string { return hashToken("user\x00" + id) }
 // index: after BindUser, or when a bound session is being renewed.
 func (m *Manager) prepareBind(ctx context.Context) {
 	st := stateFrom(ctx)
-	if st == nil || m.store.be.userIndex() == nil || !m.store.hash {
+	if st == nil || m.store.be.userIndex() == nil || !m.hashedKeys() {
 		return
 	}
 	st.mu.Lock()

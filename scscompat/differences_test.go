@@ -17,11 +17,9 @@ type difference struct {
 }
 
 const (
-	item1        = "bug: issue 10 item 1"
-	item5        = "bug: issue 10 item 5"
-	tokenHashing = "deliberate: stores sha256(token) (manager/doc.go, Config.StoreRawTokens, docs/reliability.md §3)"
-
-	valuePanic = "interface {} is *codec.Value, not string"
+	setCookieOnChange = "deliberate: Set-Cookie only when the cookie changes (manager/middleware.go commit)"
+	jsonTime          = "deliberate: JSON codec keeps times as RFC 3339 (docs/codecs.md)"
+	tokenHashing      = "deliberate: stores sha256(token) (manager/doc.go, Config.StoreRawTokens, docs/reliability.md §3)"
 )
 
 // expectedDifferences lists every case that fails today. A listed case must
@@ -29,33 +27,17 @@ const (
 // ("now passes: remove from expectedDifferences", "fails differently"):
 // fix a bug, then delete or update its lines.
 var expectedDifferences = []difference{
-	// scs's getters see nothing after a round trip through the store: the
-	// session holds undecoded *codec.Value values.
-	{"*/*/TestEnable", item1, "Get(ctx, \"foo\").(string) panics in /get. " +
-		"Behind it: the third /put gets no Set-Cookie (sessionkit sends one only when token or expiry change)", valuePanic},
-	{"*/*/TestLifetime", item1, "v.(string) panics in /get", valuePanic},
-	{"*/*/TestIdleTimeout", item1, "v.(string) panics in /get", valuePanic},
-	{"*/*/TestRenewToken", item1, "v.(string) panics in /get", valuePanic},
-	{"*/*/TestIterate", item1, "GetString inside Iterate returns \"\"", "unexpected value: got [  ]"},
-	{"*/*/TestGet", item1, "Get(ctx, \"foo\") is a *codec.Value", "could not convert *codec.Value to string"},
-	{"*/*/TestPop", item1, "Pop returns nothing usable and the value is gone", "could not convert <nil> to string"},
-	{"*/*/TestGetString", item1, "GetString returns \"\"", `got "": expected "bar"`},
-	{"*/*/TestGetBool", item1, "GetBool returns false", "got false: expected true"},
-	{"*/*/TestGetInt", item1, "GetInt returns 0", "got 0: expected 123"},
-	{"*/*/TestGetFloat", item1, "GetFloat returns 0", "got 0: expected 123.456000"},
-	{"*/*/TestGetBytes", item1, "GetBytes returns nil", "got []: expected [98 97 114]"},
-	{"*/*/TestGetTime", item1, "GetTime returns the zero time. " +
-		"Behind it, for JSON: the time comes back in UTC, not time.Local, so == fails", "got 0001-01-01 00:00:00 +0000 UTC: expected"},
-	{"*/*/TestPopString", item1, "PopString returns \"\" and deletes the value", `got "": expected "bar"`},
-	{"*/*/TestPopBool", item1, "PopBool returns false and deletes the value", "got false: expected true"},
-	{"*/*/TestPopInt", item1, "PopInt returns 0 and deletes the value", "got 0: expected 123"},
-	{"*/*/TestPopFloat", item1, "PopFloat returns 0 and deletes the value", "got 0.000000: expected 123.456000"},
-	{"*/*/TestPopBytes", item1, "PopBytes returns nil and deletes the value", "got []: expected [98 97 114]"},
-	{"*/*/TestPopTime", item1, "PopTime returns the zero time and deletes the value. " +
-		"Behind it, for JSON: the time comes back in UTC, not time.Local", "got 0001-01-01 00:00:00 +0000 UTC: expected"},
+	// scs re-sends Set-Cookie on every commit; sessionkit only when the
+	// token, expiry or remember-me flag change, so the third /put has no
+	// Set-Cookie and the test's extractTokenFromCookie indexes past it.
+	{"*/*/TestEnable", setCookieOnChange, "the third /put gets no Set-Cookie: nothing the cookie says changed",
+		"index out of range [1] with length 1"},
 
-	// The response writer hides http.Hijacker.
-	{"*/*/TestHijacker", item5, "w.(http.Hijacker) is false behind m.LoadAndSave", `want "true"; got "false"`},
+	// JSON keeps a time as RFC 3339 text: it comes back Equal, but in UTC
+	// (or a fixed zone), not time.Local, and without the monotonic clock,
+	// so scs's != comparison fails.
+	{"json/*/TestGetTime", jsonTime, "the time read back is Equal to the one put, but == fails (location)", "+0000 UTC: expected"},
+	{"json/*/TestPopTime", jsonTime, "the time read back is Equal to the one put, but == fails (location)", "+0000 UTC: expected"},
 
 	// scs's redisstore tests, run on m.SessionManager().Store: the manager
 	// stores sha256(token), so keys written or read by raw token differ.

@@ -37,6 +37,11 @@
 //
 //	go test -v -run 'TestSCS$' ./scscompat | grep -A4 'cases,'
 //
+// extra_test.go adds cases written in the same style for scs behaviour its
+// suites do not cover: Iterate + Destroy empties the store
+// (TestIterateDestroy), and a handler's own Commit inside the middleware
+// (TestCommitInHandler). They run on plain scs too.
+//
 // data_test.go's tests reach into scs's unexported session data; they are
 // adapted to the public API (a request, or a blob committed to s.Store and
 // loaded), keeping every assertion, as data_test.go explains. No test is

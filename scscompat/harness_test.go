@@ -330,6 +330,7 @@ func casesFor(tg *target) []scsCase {
 		cases = append(cases, sessionCases...)
 		cases = append(cases, sessionGo120Cases...)
 		cases = append(cases, dataCases...)
+		cases = append(cases, extraCases...)
 	}
 	if tg.redisStore != nil {
 		cases = append(cases, redisstoreCases...)

@@ -48,10 +48,12 @@ func TestRecorder(t *testing.T) {
 // TestLookupDifference checks the patterns: one "*" is one path element.
 func TestLookupDifference(t *testing.T) {
 	for name, want := range map[string]bool{
-		"msgpack/memory/TestGetString":                      true,
+		"msgpack/memory/TestEnable":                         true,
+		"json/bolt/TestGetTime":                             true,
+		"msgpack/bolt/TestGetTime":                          false,
 		"gob/redis/TestFind":                                true,
 		"none/redis/TestFind":                               false,
-		"msgpack/memory/TestGetStringX":                     false,
+		"msgpack/memory/TestEnableX":                        false,
 		"msgpack/memory/TestSessionManager_Load/happy_path": false,
 	} {
 		if got := lookupDifference(name) != nil; got != want {

@@ -148,7 +148,10 @@ func TestGetPlantedDeepValue(t *testing.T) {
 	blob.Write(value)
 
 	st := &tamperStore{MemStore: memstore.New()}
-	m := manager.New(manager.Config{Store: st})
+	// No size limit: with the default 1 MiB the manager discards the blob
+	// before decoding (manager/oversize_test.go); here the codec's depth
+	// guard is under test.
+	m := manager.New(manager.Config{Store: st, MaxSize: -1})
 	var n int
 	var nErr, deepErr error
 	srv, client := serve(t, m, func(ctx context.Context) error { return typed.Put(ctx, "x", 1) },

@@ -3,6 +3,7 @@ package typed
 import (
 	"errors"
 	"fmt"
+	"github.com/sessionkit/sessionkit/manager"
 	"reflect"
 )
 
@@ -12,7 +13,8 @@ var (
 	ErrNotFound = errors.New("typed: key not in session")
 	// ErrNoSession: the context carries no session; the handler is not
 	// behind manager.LoadAndSave.
-	ErrNoSession = errors.New("typed: no session in context (is the handler behind manager.LoadAndSave?)")
+	// It is manager.ErrNoSession itself: errors.Is matches either.
+	ErrNoSession = manager.ErrNoSession
 	// ErrType: the stored value is not of the requested type. The error is
 	// a *TypeError naming the key and both types.
 	ErrType = errors.New("typed: stored value has another type")

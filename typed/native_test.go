@@ -115,3 +115,46 @@ func TestSCSGettersAfterRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestSCSGettersSeeTypedPut: what typed.Put stores, scs's own getters read
+// in the same request, and a flash message put with typed is popped by
+// scs's PopString in the next request, once.
+func TestSCSGettersSeeTypedPut(t *testing.T) {
+	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	for _, c := range codecs() {
+		t.Run(c.Name(), func(t *testing.T) {
+			m := manager.New(manager.Config{Codec: c})
+			defer m.Close()
+			sm := m.SessionManager()
+			mux := http.NewServeMux()
+			mux.HandleFunc("/put", func(w http.ResponseWriter, r *http.Request) {
+				ctx := r.Context()
+				err := errors.Join(typed.Put(ctx, "flash", "saved"), typed.Put(ctx, "n", 42),
+					typed.Put(ctx, "ok", true), typed.Put(ctx, "f", 1.5), typed.Put(ctx, "b", []byte("raw")),
+					typed.Put(ctx, "t", at), typed.Put(ctx, "role", Role("admin")), typed.Put(ctx, "i64", int64(7)))
+				if err != nil {
+					t.Errorf("Put: %v", err)
+				}
+				got := fmt.Sprintf("%q %d %v %v %q %v %q %d", sm.GetString(ctx, "flash"), sm.GetInt(ctx, "n"),
+					sm.GetBool(ctx, "ok"), sm.GetFloat(ctx, "f"), sm.GetBytes(ctx, "b"),
+					sm.GetTime(ctx, "t").Equal(at), sm.GetString(ctx, "role"), sm.GetInt64(ctx, "i64"))
+				if want := `"saved" 42 true 1.5 "raw" true "admin" 7`; got != want {
+					t.Errorf("scs getters in the request that put: %s, want %s", got, want)
+				}
+			})
+			mux.HandleFunc("/pop", func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(sm.PopString(r.Context(), "flash")))
+			})
+			srv := httptest.NewServer(m.LoadAndSave(mux))
+			defer srv.Close()
+			cl := webtest.Client(t)
+			webtest.Get(t, cl, srv.URL+"/put")
+			if got := webtest.Get(t, cl, srv.URL+"/pop").Body; got != "saved" {
+				t.Errorf("first PopString = %q, want the flash", got)
+			}
+			if got := webtest.Get(t, cl, srv.URL+"/pop").Body; got != "" {
+				t.Errorf("second PopString = %q, want nothing", got)
+			}
+		})
+	}
+}

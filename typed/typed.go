@@ -7,7 +7,7 @@ import (
 	"reflect"
 
 	"github.com/sessionkit/sessionkit/codec"
-	"github.com/sessionkit/sessionkit/manager"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 )
 
 // Get returns the value stored under key as a T. It fails with ErrNotFound,
@@ -18,12 +18,11 @@ import (
 // this value; nothing else in the session is decoded.
 func Get[T any](ctx context.Context, key string) (T, error) {
 	var zero T
-	m, ok := manager.FromContext(ctx)
-	if !ok {
-		return zero, ErrNoSession
-	}
-	v, ok := m.Lookup(ctx, key)
-	if !ok {
+	v, ok, err := bridge.Lookup(ctx, key)
+	switch {
+	case err != nil:
+		return zero, err
+	case !ok:
 		return zero, notFound(key)
 	}
 	return as[T](key, v)
@@ -45,11 +44,7 @@ func GetOr[T any](ctx context.Context, key string, def T) (T, error) {
 // (codec.ErrEncode) or one over the manager's size limit
 // (manager.ErrTooLarge) is reported and nothing is stored.
 func Put[T any](ctx context.Context, key string, v T) error {
-	m, ok := manager.FromContext(ctx)
-	if !ok {
-		return ErrNoSession
-	}
-	return m.Put(ctx, key, v)
+	return bridge.Put(ctx, key, v)
 }
 
 // Pop returns the value under key as a T and removes it: the idiom for
@@ -59,33 +54,22 @@ func Pop[T any](ctx context.Context, key string) (T, error) {
 	if err != nil {
 		return v, err
 	}
-	m, _ := manager.FromContext(ctx)
-	m.Remove(ctx, key)
-	return v, nil
+	return v, bridge.Remove(ctx, key)
 }
 
 // Remove deletes key from the session. A missing key is not an error.
 func Remove(ctx context.Context, key string) error {
-	m, ok := manager.FromContext(ctx)
-	if !ok {
-		return ErrNoSession
-	}
-	m.Remove(ctx, key)
-	return nil
+	return bridge.Remove(ctx, key)
 }
 
 // Exists reports whether the session holds key, whatever its type. Without
 // a session in ctx it reports false.
 func Exists(ctx context.Context, key string) bool {
-	m, ok := manager.FromContext(ctx)
-	if !ok {
-		return false
-	}
-	_, ok = m.Lookup(ctx, key)
+	_, ok, _ := bridge.Lookup(ctx, key)
 	return ok
 }
 
-// as converts a raw session value, as returned by manager.Lookup, to T,
+// as converts a raw session value, as the manager holds it, to T,
 // decoding it if it is still encoded. key only names the value in errors.
 func as[T any](key string, v any) (T, error) {
 	var out T

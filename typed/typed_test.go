@@ -160,6 +160,10 @@ func TestNoSession(t *testing.T) {
 	if !errors.Is(err, typed.ErrNoSession) {
 		t.Errorf("unwrapped handler: %v", err)
 	}
+	// One sentinel: code written against either package matches both.
+	if !errors.Is(err, manager.ErrNoSession) || !errors.Is(manager.ErrNoSession, typed.ErrNoSession) {
+		t.Errorf("typed.ErrNoSession and manager.ErrNoSession differ: %v", err)
+	}
 }
 
 func TestPopAndKey(t *testing.T) {

@@ -3,7 +3,7 @@ package typed
 import (
 	"context"
 
-	"github.com/sessionkit/sessionkit/manager"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 )
 
 // Update replaces the value under key by fn of its current value, as a
@@ -14,7 +14,7 @@ import (
 // fn gets T's zero value when the key is missing. When another request
 // committed the session after this one loaded it, the manager runs fn
 // again at commit, on the value that request left, so fifty parallel
-// increments add fifty (see [manager.Manager.Update]). fn may therefore run
+// increments add fifty (docs/concurrency.md). fn may therefore run
 // more than once and must have no side effects.
 //
 // A stored value that is not a T fails with ErrType (or codec.ErrCorrupt)
@@ -24,11 +24,7 @@ import (
 // decode and one encode of this value now, and again per retry of a
 // contended commit.
 func Update[T any](ctx context.Context, key string, fn func(T) T) error {
-	m, ok := manager.FromContext(ctx)
-	if !ok {
-		return ErrNoSession
-	}
-	return m.Update(ctx, key, func(v any, ok bool) (any, error) {
+	return bridge.Update(ctx, key, func(v any, ok bool) (any, error) {
 		var cur T
 		if ok {
 			var err error

@@ -9,14 +9,18 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sessionkit/sessionkit/express"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/typed"
 )
 
-// User is who signed in, kept in the session as a struct.
+// User is who signed in, kept in the session as a struct. The json tags
+// give it the shape an Express app stores with
+// req.session.user = {name, signedInAt: new Date()}, which the demo reads
+// and writes in Express mode (SESSION_COMPAT=express).
 type User struct {
-	Name       string
-	SignedInAt time.Time
+	Name       string    `json:"name"`
+	SignedInAt time.Time `json:"signedInAt"`
 }
 
 // The session's keys, each bound to its type once. A visitor who is not
@@ -67,6 +71,7 @@ type page struct {
 	Visits int
 	Flash  string
 	Others []time.Time // when the user's other sessions signed in
+	Index  bool        // the store keeps a user index (not in Express mode)
 }
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +91,8 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		p.Visits, _ = read(a, r, visits)
 		// One store operation, in proportion to this user's sessions.
 		others, err := a.m.UserSessions(ctx, u.Name)
-		if err != nil {
+		p.Index = !noIndex(err)
+		if err != nil && p.Index {
 			a.fail(w, r, err)
 			return
 		}
@@ -102,7 +108,9 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	// A stored session that now holds nothing (at most it held a flash
 	// message, which has done its job): end it rather than keep it a day.
-	if p.User == nil && a.m.Token(ctx) != "" && !visits.Exists(ctx) {
+	// One that holds anything else is not ours to end: in Express mode it
+	// may be the Express app's.
+	if p.User == nil && a.m.Token(ctx) != "" && a.holdsNothing(r) {
 		if err := a.m.Destroy(ctx); err != nil {
 			a.fail(w, r, err)
 			return
@@ -110,6 +118,17 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = pageTemplate.Execute(w, p)
+}
+
+// holdsNothing reports whether the request's session holds no value
+// besides express-session's cookie object (see express.CookieKey).
+func (a *app) holdsNothing(r *http.Request) bool {
+	for _, k := range a.m.SessionManager().Keys(r.Context()) {
+		if k != express.CookieKey {
+			return false
+		}
+	}
+	return true
 }
 
 // read returns the value under k and whether there is one. A value that
@@ -144,19 +163,23 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: time.Now()}); err != nil {
+	if err := currentUser.Put(ctx, User{Name: name, SignedInAt: signInTime()}); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	// The demo has no passwords: the name is the user. Binding the session
 	// to it lets "Sign out everywhere" find every session of that name.
-	if err := a.m.BindUser(ctx, name); err != nil {
+	if err := a.m.BindUser(ctx, name); err != nil && !noIndex(err) {
 		a.fail(w, r, err)
 		return
 	}
 	_ = flash.Put(ctx, "Signed in as "+name+".")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
+// signInTime is now to the millisecond, in UTC: what JavaScript's Date
+// holds, so Express reads and writes back the same instant.
+func signInTime() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -177,12 +200,23 @@ func (a *app) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	if _, err := a.m.DestroyUserSessions(ctx, u.Name, false); err != nil {
+	_, err := a.m.DestroyUserSessions(ctx, u.Name, false)
+	if noIndex(err) {
+		err = a.m.Destroy(ctx) // without an index, this session at least
+	}
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	_ = flash.Put(ctx, "Signed out everywhere.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// noIndex reports an error saying the store keeps no user index: in
+// Express mode the store keys are Express's raw session ids, which an
+// index must not hold, so the demo offers no "sign out everywhere".
+func noIndex(err error) bool {
+	return errors.Is(err, manager.ErrNoUserIndex) || errors.Is(err, manager.ErrRawTokenIndex)
 }
 
 // genericError is all a visitor learns of an internal failure; the details
@@ -214,10 +248,10 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <p>Signed in at {{.User.SignedInAt.Format "15:04:05 MST"}}. Restart the server: you stay signed in.</p>
 <p>Pages seen since you signed in: <span id="visits">{{.Visits}}</span></p>
 <form method="post" action="/signout"><button id="signout">Sign out</button></form>
-{{with .Others}}<p>You are also signed in elsewhere, since:</p>
+{{if .Index}}{{with .Others}}<p>You are also signed in elsewhere, since:</p>
 <ul id="others">{{range .}}<li>{{.Format "2006-01-02 15:04:05 MST"}}</li>{{end}}</ul>
 {{else}}<p id="others-none">You are signed in nowhere else.</p>{{end}}
-<form method="post" action="/signout-everywhere"><button id="signout-everywhere">Sign out everywhere</button></form>
+<form method="post" action="/signout-everywhere"><button id="signout-everywhere">Sign out everywhere</button></form>{{end}}
 {{else}}
 <h1 id="greeting">Hello, stranger.</h1>
 <p>Sign in to get a session; until then the server stores nothing about you.</p>

@@ -11,6 +11,21 @@
 //	-codec / SESSION_CODEC  msgpack (default), json or gob
 //	-debug / SESSION_DEBUG=1     log at debug level (never tokens or passwords)
 //
+// Express mode shares signed-in users with an Express application that
+// uses express-session and connect-redis (see docs/migrating-from-express.md):
+//
+//	SESSION_COMPAT=express  speak express-session: the signed connect.sid
+//	                        cookie, connect-redis's keys, TTLs and JSON
+//	SESSION_SECRET          the Express app's secret list, comma-separated;
+//	                        the first one signs (required in Express mode)
+//	SESSION_COOKIE          cookie name (default connect.sid)
+//	SESSION_PREFIX          Redis key prefix (default sess:)
+//	SESSION_MAX_AGE         the Express cookie maxAge in milliseconds
+//	                        (default: none, a browser-session cookie)
+//
+// Express mode needs the Express app's Redis in the environment (REDIS_URL
+// etc.); without it, or without SESSION_SECRET, the demo refuses to start.
+//
 // Where sessions are stored (the Redis URL with its password redacted, or
 // the file) is printed once at startup, for the operator; pages do not show
 // it.
@@ -27,12 +42,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/express"
 	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/boltstore"
@@ -73,25 +92,43 @@ func run() error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	c, err := codec.ByName(*codecName)
-	if err != nil {
-		return err
-	}
-	st, where, closeStore, err := openStore(*storeFile)
-	if err != nil {
-		return err
+	// Heroku serves apps over HTTPS; elsewhere the demo runs on plain http://localhost.
+	onHeroku := os.Getenv("DYNO") != ""
+	var (
+		cfg        manager.Config
+		where      string
+		closeStore func()
+	)
+	switch compat := os.Getenv("SESSION_COMPAT"); compat {
+	case "":
+		c, err := codec.ByName(*codecName)
+		if err != nil {
+			return err
+		}
+		st, w, cl, err := openStore(*storeFile)
+		if err != nil {
+			return err
+		}
+		where, closeStore = w, cl
+		cfg = manager.Config{
+			Store:       st,
+			Codec:       c,
+			Lifetime:    7 * 24 * time.Hour,
+			IdleTimeout: 24 * time.Hour,
+			Cookie:      manager.CookieConfig{Name: "sessiondemo", Secure: onHeroku},
+		}
+	case "express":
+		var err error
+		if cfg, where, closeStore, err = expressConfig(); err != nil {
+			return err
+		}
+		cfg.Cookie.Secure = cfg.Cookie.Secure || onHeroku
+	default:
+		return fmt.Errorf("SESSION_COMPAT=%q: the only mode is express (or leave it unset)", compat)
 	}
 	defer closeStore()
-
-	m := manager.New(manager.Config{
-		Store:       st,
-		Codec:       c,
-		Lifetime:    7 * 24 * time.Hour,
-		IdleTimeout: 24 * time.Hour,
-		Logger:      logger,
-		// Heroku serves apps over HTTPS; elsewhere the demo runs on plain http://localhost.
-		Cookie: manager.CookieConfig{Name: "sessiondemo", Secure: os.Getenv("DYNO") != ""},
-	})
+	cfg.Logger = logger
+	m := manager.New(cfg)
 	app := newApp(m, logger)
 
 	ln, err := net.Listen("tcp", *addr)
@@ -100,7 +137,7 @@ func run() error {
 	}
 	srv := &http.Server{Handler: app.routes(), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("sessiondemo: listening on http://localhost:%d/ — sessions in %s, codec %s\n",
-		ln.Addr().(*net.TCPAddr).Port, where, c.Name())
+		ln.Addr().(*net.TCPAddr).Port, where, cfg.Codec.(codec.Codec).Name())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -136,6 +173,72 @@ func openStore(file string) (st scs.Store, where string, closeFn func(), err err
 	case err != nil:
 		return nil, "", nil, err
 	}
+	client, where, err := connectRedis(cfg)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return redisstore.New(client), where, func() { _ = client.Close() }, nil
+}
+
+// connectRedis connects to the Redis cfg names: a single node, a
+// Sentinel-managed master or a cluster, each checked once.
+func connectRedis(cfg herokuurl.Config) (herokuurl.Client, string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	client, err := cfg.Connect(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
+	}
+	for _, note := range cfg.Notes {
+		fmt.Println("sessiondemo:", note)
+	}
+	return client, fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), nil
+}
+
+// expressConfig configures Express mode from the environment (see the
+// package comment). where describes the store for people, with no
+// password in it.
+func expressConfig() (cfg manager.Config, where string, closeFn func(), err error) {
+	secrets := os.Getenv("SESSION_SECRET")
+	if secrets == "" {
+		return cfg, "", nil, errors.New("SESSION_COMPAT=express needs SESSION_SECRET: the Express app's session secrets, comma-separated, the first one signing")
+	}
+	var maxAge time.Duration
+	if v := os.Getenv("SESSION_MAX_AGE"); v != "" {
+		ms, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || ms <= 0 {
+			return cfg, "", nil, fmt.Errorf("SESSION_MAX_AGE=%q: want the Express cookie maxAge in milliseconds", v)
+		}
+		maxAge = time.Duration(ms) * time.Millisecond
+	}
+	rc, err := herokuurl.FromEnv()
+	if errors.Is(err, herokuurl.ErrNoRedisURL) {
+		return cfg, "", nil, errors.New("SESSION_COMPAT=express needs the Express app's Redis: set REDIS_URL (or another variable herokuurl.FromEnv reads)")
+	}
+	if err != nil {
+		return cfg, "", nil, err
+	}
+	pool, where, err := openRedis(rc)
+	if err != nil {
+		return cfg, "", nil, err
+	}
+	cfg, err = express.Config{
+		Secrets:    strings.Split(secrets, ","),
+		CookieName: os.Getenv("SESSION_COOKIE"),
+		Prefix:     os.Getenv("SESSION_PREFIX"),
+		Cookie:     express.CookieOptions{MaxAge: maxAge},
+		Pool:       pool,
+	}.ManagerConfig()
+	if err != nil {
+		pool.Close()
+		return cfg, "", nil, fmt.Errorf("SESSION_SECRET: %w", err)
+	}
+	return cfg, where + ", shared with Express", func() { _ = pool.Close() }, nil
+}
+
+// openRedis opens a pool on the Redis cfg names and checks that it answers:
+// Express mode's store takes a single node's pool.
+func openRedis(cfg herokuurl.Config) (*redis.Pool, string, error) {
 	pool := cfg.Pool()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -146,10 +249,10 @@ func openStore(file string) (st scs.Store, where string, closeFn func(), err err
 	}
 	if err != nil {
 		pool.Close()
-		return nil, "", nil, fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
+		return nil, "", fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
 	}
 	for _, note := range cfg.Notes {
 		fmt.Println("sessiondemo:", note)
 	}
-	return redisstore.New(pool), fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), func() { _ = pool.Close() }, nil
+	return pool, fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), nil
 }

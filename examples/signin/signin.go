@@ -32,7 +32,7 @@ func (h Handlers) SignIn(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "name required", http.StatusBadRequest)
 		return
 	}
-	if err := h.M.SessionManager().RenewToken(r.Context()); err != nil {
+	if err := h.M.RenewToken(r.Context()); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}

@@ -48,6 +48,7 @@ type Server struct {
 	Dir     string // its working directory
 	opts    Options
 	tb      testing.TB
+	conf    string // a config file given before the arguments (Sentinels)
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -56,10 +57,23 @@ type Server struct {
 // Start starts a server and registers its shutdown with tb.Cleanup.
 func Start(tb testing.TB, opts Options) *Server {
 	tb.Helper()
+	return start(tb, opts, "")
+}
+
+// start starts a server, with conf (a file in its directory, written by the
+// caller beforehand) as its config file when not "".
+func start(tb testing.TB, opts Options, conf string) *Server {
+	tb.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		tb.Fatal(InstallHint)
 	}
 	s := &Server{Dir: tb.TempDir(), opts: opts, tb: tb, Port: FreePort(tb)}
+	if conf != "" {
+		s.conf = filepath.Join(s.Dir, "redis.conf")
+		if err := os.WriteFile(s.conf, []byte(conf), 0o600); err != nil {
+			tb.Fatalf("redistest: writing the config: %v", err)
+		}
+	}
 	if opts.TLSCertFile != "" && opts.TLSKeyFile != "" {
 		s.TLSPort = FreePort(tb)
 	}
@@ -80,11 +94,15 @@ func (s *Server) URL() string {
 }
 
 func (s *Server) args() []string {
-	a := []string{
+	var a []string
+	if s.conf != "" {
+		a = append(a, s.conf)
+	}
+	a = append(a,
 		"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1",
 		"--dir", s.Dir, "--logfile", filepath.Join(s.Dir, "redis.log"),
 		"--save", "", "--daemonize", "no", "--protected-mode", "yes",
-	}
+	)
 	if s.opts.AppendOnly {
 		a = append(a, "--appendonly", "yes", "--appendfsync", "always")
 	} else {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomodule/redigo/redis"
 
+	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/store/internal/storetest"
 	"github.com/sessionkit/sessionkit/store/redisstore"
@@ -41,4 +42,24 @@ func TestUserIndexOutsideSessionPrefix(t *testing.T) {
 	if fmt.Sprint(keys) != "[app1-user:u scs:user:u sess-user:u]" {
 		t.Errorf("index keys %v", keys)
 	}
+}
+
+// TestCommitIfAndUsersOnCluster runs the shared walks on a 3-master
+// cluster reached through one node: the conditional commit is a one-key
+// script, and listing a user's sessions does without its script there.
+func TestCommitIfAndUsersOnCluster(t *testing.T) {
+	c := redistest.StartCluster(t, redistest.ClusterOptions{})
+	cfg, err := herokuurl.Parse("redis://" + c.Nodes[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := cfg.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	storetest.CommitIf(t, redisstore.New(cl, redisstore.WithPrefix("ci:")))
+	storetest.Users(t, redisstore.New(cl, redisstore.WithPrefix("us:")))
 }

@@ -1,11 +1,17 @@
-// Package redisstore is a Redis session store over a redigo pool that does
-// each operation in one command: find is GET, commit is SET ... PX (with NX
-// or XX when the manager asks for a conditional commit), a commit of a
-// loaded session only if nobody changed it meanwhile is one EVALSHA
-// (store.CompareCommitter), delete is DEL,
-// touch is PEXPIRE, retiring a token at renewal or logout is one EVALSHA
-// of a small Lua script (store.Retirer), and iteration is SCAN + MGET on
-// one connection, never KEYS.
+// Package redisstore is a Redis session store that does each operation in
+// one command: find is GET, commit is SET ... PX (with NX or XX when the
+// manager asks for a conditional commit), a commit of a loaded session
+// only if nobody changed it meanwhile is one EVALSHA (store.CompareCommitter),
+// delete is DEL, touch is PEXPIRE,
+// retiring a token at renewal or logout is one EVALSHA of a small Lua
+// script (store.Retirer; not on a cluster, see [Store.RetireCtx]), and
+// iteration is SCAN + MGET on one connection,
+// never KEYS.
+//
+// It runs on a single node or a Sentinel-managed master (through a redigo
+// *redis.Pool) and on a Redis Cluster (through a *redisc.Cluster): a
+// session is one key, one hash slot, so every session operation is one
+// round trip to the node that owns it there too. See [Conns].
 //
 // Every call borrows a connection with pool.GetContext and runs with the
 // request's context, so a cancelled request stops waiting for a connection
@@ -24,6 +30,7 @@ import (
 	"time"
 
 	"github.com/gomodule/redigo/redis"
+	"github.com/mna/redisc"
 
 	"github.com/sessionkit/sessionkit/store"
 	"github.com/sessionkit/sessionkit/store/internal/mark"
@@ -36,11 +43,32 @@ const DefaultPrefix = "scs:session:"
 // DefaultScanBatch is the SCAN COUNT hint and MGET batch size for iteration.
 const DefaultScanBatch = 100
 
+// Conns is where a Store gets its connections: a *redis.Pool (a single
+// node, or a Sentinel-managed master as herokuurl.Config.Connect builds
+// it) or a *redisc.Cluster. The store uses more when the value has it:
+//
+//   - GetContext(ctx) (as *redis.Pool has): waiting for a free connection
+//     ends with the request's context;
+//   - Dial() (redis.Conn, error) (as *redisc.Cluster has): the one retry
+//     after a network error runs on a connection dialled outside the pools;
+//   - EachNode and Refresh (as *redisc.Cluster has): iteration walks every
+//     master of the cluster's current layout.
+//
+// A *redisc.Conn is wrapped with redisc.RetryConn, so a MOVED or ASK reply
+// (a slot that moved, a replica promoted) is followed within the call. A
+// cluster connection takes no context: a command already sent ends with the
+// connection's read timeout, not with the request's context.
+type Conns interface {
+	Get() redis.Conn
+}
+
 // Store keeps sessions in Redis. It is safe for concurrent use.
 type Store struct {
-	pool   *redis.Pool
+	pool   Conns
 	prefix string
 	batch  int
+	// cluster: the retire scripts cannot run (see RetireCtx).
+	cluster bool
 }
 
 // Option configures a Store.
@@ -59,9 +87,11 @@ func WithScanBatch(n int) Option {
 	}
 }
 
-// New returns a Store that uses pool.
-func New(pool *redis.Pool, opts ...Option) *Store {
+// New returns a Store that takes its connections from pool: a *redis.Pool,
+// a *redisc.Cluster or anything else with their Get (see [Conns]).
+func New(pool Conns, opts ...Option) *Store {
 	s := &Store{pool: pool, prefix: DefaultPrefix, batch: DefaultScanBatch}
+	_, s.cluster = pool.(cluster)
 	for _, o := range opts {
 		o(s)
 	}
@@ -81,7 +111,7 @@ var (
 // attempt may have succeeded unseen.
 func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err error) {
 	for attempt := 0; ; attempt++ {
-		get := s.pool.GetContext
+		get := s.conn
 		if attempt > 0 {
 			get = s.freshConn // the pool's other idle connections may be dead too
 		}
@@ -89,12 +119,15 @@ func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
 		}
-		if ctx.Done() == nil {
+		cc, withCtx := conn.(redis.ConnWithContext)
+		if ctx.Done() == nil || !withCtx {
 			// A context that can never be cancelled: redigo's DoContext
 			// would spend a goroutine per command watching it for nothing.
+			// A cluster connection takes no context; its read timeout
+			// bounds the call.
 			reply, err = conn.Do(cmd, args...)
 		} else {
-			reply, err = redis.DoContext(conn, ctx, cmd, args...)
+			reply, err = cc.DoContext(ctx, cmd, args...)
 		}
 		conn.Close()
 		if err == nil || errors.Is(err, redis.ErrNil) {
@@ -106,16 +139,53 @@ func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err
 	}
 }
 
+// conn borrows a connection: with the context when the pool takes one, and
+// able to follow cluster redirections when it is a cluster's.
+func (s *Store) conn(ctx context.Context) (redis.Conn, error) {
+	if p, ok := s.pool.(interface {
+		GetContext(context.Context) (redis.Conn, error)
+	}); ok {
+		return p.GetContext(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return clusterRetry(s.pool.Get())
+}
+
+// clusterRetry wraps a cluster connection so that MOVED and ASK replies are
+// followed within one call (three attempts: a redirection and its target,
+// plus one for a slot moved meanwhile). Other connections pass unchanged.
+func clusterRetry(conn redis.Conn) (redis.Conn, error) {
+	if err := conn.Err(); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if _, ok := conn.(*redisc.Conn); !ok {
+		return conn, nil
+	}
+	return redisc.RetryConn(conn, 3, 50*time.Millisecond)
+}
+
 // freshConn dials a connection outside the pool, with the pool's own dial
 // function, for a retry. It is closed after use.
 func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
-	switch {
-	case s.pool.DialContext != nil:
-		return s.pool.DialContext(ctx)
-	case s.pool.Dial != nil:
-		return s.pool.Dial()
+	switch p := s.pool.(type) {
+	case *redis.Pool:
+		switch {
+		case p.DialContext != nil:
+			return p.DialContext(ctx)
+		case p.Dial != nil:
+			return p.Dial()
+		}
+	case interface{ Dial() (redis.Conn, error) }: // *redisc.Cluster
+		conn, err := p.Dial()
+		if err != nil {
+			return nil, err
+		}
+		return clusterRetry(conn)
 	}
-	return s.pool.GetContext(ctx)
+	return s.conn(ctx)
 }
 
 func retryable(ctx context.Context, err error, cmd string, args []any) bool {
@@ -214,38 +284,78 @@ func (s *Store) All() (map[string][]byte, error) { return s.AllCtx(context.Backg
 // never blocks Redis the way KEYS does, but it reads every session: an
 // administrative operation. Sessions that expire during the walk are left
 // out; SCAN may report a key twice, which the map absorbs.
+//
+// On a cluster it refreshes the layout (one CLUSTER SLOTS), then walks each
+// master in turn, fetching each batch with pipelined GETs, since one MGET
+// may not span slots.
 func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
-	conn, err := s.pool.GetContext(ctx)
+	all := map[string][]byte{}
+	if c, ok := s.pool.(cluster); ok {
+		if err := c.Refresh(); err != nil {
+			return nil, fmt.Errorf("redisstore: SCAN: cluster layout: %w", err)
+		}
+		err := c.EachNode(false, func(addr string, conn redis.Conn) error {
+			if err := s.scan(ctx, conn, all, false); err != nil {
+				return fmt.Errorf("%w (on node %s)", err, addr)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return all, nil
+	}
+	conn, err := s.conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
 	}
 	defer conn.Close()
-	all := map[string][]byte{}
+	if err := s.scan(ctx, conn, all, true); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// cluster is what iteration needs from a *redisc.Cluster.
+type cluster interface {
+	Refresh() error
+	EachNode(replicas bool, fn func(addr string, conn redis.Conn) error) error
+}
+
+// scan walks conn's keyspace into all. With mget it fetches each batch with
+// one MGET, otherwise with pipelined GETs (a cluster node's keys span many
+// slots).
+func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte, mget bool) error {
+	do := func(cmd string, args ...any) (any, error) {
+		if cc, ok := conn.(redis.ConnWithContext); ok {
+			return cc.DoContext(ctx, cmd, args...)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return conn.Do(cmd, args...)
+	}
 	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
 	for {
-		reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
+		reply, err := redis.Values(do("SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: SCAN: %w", err)
+			return fmt.Errorf("redisstore: SCAN: %w", err)
 		}
 		if len(reply) != 2 {
-			return nil, fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
+			return fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
 		}
 		if cursor, err = redis.String(reply[0], nil); err != nil {
-			return nil, fmt.Errorf("redisstore: SCAN cursor: %w", err)
+			return fmt.Errorf("redisstore: SCAN cursor: %w", err)
 		}
 		keys, err := redis.Strings(reply[1], nil)
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: SCAN keys: %w", err)
+			return fmt.Errorf("redisstore: SCAN keys: %w", err)
 		}
 		if len(keys) > 0 {
-			args := make([]any, len(keys))
-			for i, k := range keys {
-				args[i] = k
-			}
-			values, err := redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...))
+			values, err := fetch(conn, do, keys, mget)
 			if err != nil {
-				return nil, fmt.Errorf("redisstore: MGET: %w", err)
+				return err
 			}
 			for i, v := range values {
 				if v != nil && !mark.Is(v) {
@@ -254,9 +364,40 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 			}
 		}
 		if cursor == "0" {
-			return all, nil
+			return nil
 		}
 	}
+}
+
+func fetch(conn redis.Conn, do func(string, ...any) (any, error), keys []string, mget bool) ([][]byte, error) {
+	if mget {
+		args := make([]any, len(keys))
+		for i, k := range keys {
+			args[i] = k
+		}
+		values, err := redis.ByteSlices(do("MGET", args...))
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: MGET: %w", err)
+		}
+		return values, nil
+	}
+	for _, k := range keys {
+		if err := conn.Send("GET", k); err != nil {
+			return nil, fmt.Errorf("redisstore: GET: %w", err)
+		}
+	}
+	if err := conn.Flush(); err != nil {
+		return nil, fmt.Errorf("redisstore: GET: %w", err)
+	}
+	values := make([][]byte, len(keys))
+	for i := range keys {
+		v, err := redis.Bytes(conn.Receive())
+		if err != nil && !errors.Is(err, redis.ErrNil) {
+			return nil, fmt.Errorf("redisstore: GET: %w", err)
+		}
+		values[i] = v
+	}
+	return values, nil
 }
 
 // escapeGlob quotes the characters SCAN MATCH treats specially.
@@ -332,7 +473,16 @@ return 1`)
 
 // RetireCtx implements store.Retirer: one EVALSHA. The session key is
 // deleted and its mark kept under the same key plus ":retired".
+//
+// On a cluster the scripts cannot run: a token's mark and the renewed
+// token's session lie in different hash slots (CROSSSLOT). There the store
+// retires as scs does, one single-key command each: RetireCtx is DEL,
+// RenewCtx a plain SET, EndCtx nothing; so a renewal racing a logout of
+// the same session can leave the renewed session alive.
 func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (bool, error) {
+	if s.cluster {
+		return true, s.DeleteCtx(ctx, token)
+	}
 	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
 		max(ttl.Milliseconds(), 1), mark.Pending()))
 	return n == 1, err
@@ -340,6 +490,9 @@ func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) 
 
 // RenewCtx implements store.Retirer: one EVALSHA.
 func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byte, expiry time.Time, grace time.Duration) error {
+	if s.cluster {
+		return s.CommitCtx(ctx, newToken, b, expiry)
+	}
 	ms := time.Until(expiry).Milliseconds()
 	if ms <= 0 {
 		return store.ErrGone
@@ -359,6 +512,9 @@ func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byt
 
 // EndCtx implements store.Retirer: one EVALSHA.
 func (s *Store) EndCtx(ctx context.Context, token string) error {
+	if s.cluster {
+		return nil
+	}
 	_, err := s.eval(ctx, endScript, s.prefix+token+markSuffix, mark.ForwardPrefix(), s.prefix)
 	return err
 }

@@ -35,8 +35,8 @@ return 1`)
 
 // listScript: KEYS index; ARGV session key prefix, recent ms. Returns
 // field, bound at, live (1/0) triples; removes dead entries bound before
-// recent. The session keys it checks are not declared in KEYS: not for
-// Redis Cluster.
+// recent. The session keys it checks are not declared in KEYS: on a
+// cluster UserSessionsCtx does without it.
 var listScript = newScript(1, `
 local all = redis.call('HGETALL', KEYS[1])
 local out = {}
@@ -61,7 +61,17 @@ func (s *Store) BindUserCtx(ctx context.Context, user, key string, boundAt, expi
 
 // UserSessionsCtx implements store.UserIndexer: one EVALSHA, which runs
 // HGETALL and one EXISTS per entry (and HDEL per dead entry) inside Redis.
+//
+// On a cluster the script cannot run (the session keys lie in other hash
+// slots than the index): there it is HGETALL, one EXISTS per entry and one
+// HDEL for the dead ones, each routed to its node, without a script's
+// atomicity (a session created between the EXISTS and the HDEL of its
+// entry would lose its entry only if older than recent, which a session
+// being created is not).
 func (s *Store) UserSessionsCtx(ctx context.Context, user string, recent time.Time) ([]store.UserSession, error) {
+	if s.cluster {
+		return s.userSessionsCluster(ctx, user, recent)
+	}
 	vals, err := redis.Values(s.eval(ctx, listScript, s.userKey(user), s.prefix, recent.UnixMilli()))
 	if err != nil {
 		return nil, err
@@ -88,4 +98,27 @@ func (s *Store) UnbindUserCtx(ctx context.Context, user string, keys ...string) 
 	}
 	_, err := s.do(ctx, "HDEL", args...)
 	return err
+}
+
+func (s *Store) userSessionsCluster(ctx context.Context, user string, recent time.Time) ([]store.UserSession, error) {
+	all, err := redis.StringMap(s.do(ctx, "HGETALL", s.userKey(user)))
+	if err != nil {
+		return nil, err
+	}
+	var out []store.UserSession
+	var dead []string
+	for key, at := range all {
+		n, err := redis.Int(s.do(ctx, "EXISTS", s.prefix+key))
+		if err != nil {
+			return nil, err
+		}
+		ms, _ := strconv.ParseInt(at, 10, 64)
+		bound := time.UnixMilli(ms)
+		if n == 1 || bound.After(recent) {
+			out = append(out, store.UserSession{Key: key, BoundAt: bound, Live: n == 1})
+		} else {
+			dead = append(dead, key)
+		}
+	}
+	return out, s.UnbindUserCtx(ctx, user, dead...)
 }

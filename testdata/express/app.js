@@ -76,6 +76,16 @@ async function main () {
     res.json(req.session.user)
   })
 
+  // Sets a top-level session field to any JSON value (creates a session).
+  app.post('/put', (req, res) => {
+    const key = req.body && req.body.key
+    if (typeof key !== 'string' || key === '' || key === 'cookie') {
+      return res.status(400).json({ error: 'key is required' })
+    }
+    req.session[key] = req.body.value
+    res.json({ [key]: req.session[key] })
+  })
+
   app.post('/signout', (req, res, next) => {
     req.session.destroy((err) => {
       if (err) return next(err)

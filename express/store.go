@@ -1,0 +1,213 @@
+package express
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/store"
+)
+
+// Store keeps sessions in Redis exactly as connect-redis 9 does, so that
+// express-session and a sessionkit manager share them: the key is prefix +
+// sid (raw), the value the blob from [Codec], written with SET key value EX
+// ttl where ttl is [TTL] of the session's expiry (whole seconds, rounded
+// up; [DefaultTTL] without an expiry), and deleted instead when ttl ≤ 0.
+// A touch is EXPIRE key ttl, a delete is DEL. It is safe for concurrent use.
+//
+// Every operation is one Redis command. Commits are conditional as the
+// manager asks (SET … NX for a new session, XX for a loaded one), so a
+// request that loaded a session a sign-out then deleted, on either side,
+// does not bring it back. Store implements none of store.Retirer: renewal
+// marks (keys ending in ":retired") would sit under the prefix where
+// connect-redis's all() and length() would find them, and all() would
+// fail to parse them. Without marks a token renewal racing a sign-out of
+// the same session can leave the renewed session alive, as in scs and
+// express-session.
+type Store struct {
+	pool   *redis.Pool
+	prefix string
+}
+
+var (
+	_ store.ConditionalCommitter = (*Store)(nil)
+	_ store.Toucher              = (*Store)(nil)
+)
+
+// NewStore returns a Store on pool with key prefix prefix ("" means
+// [DefaultPrefix], connect-redis's "sess:").
+func NewStore(pool *redis.Pool, prefix string) *Store {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	return &Store{pool: pool, prefix: prefix}
+}
+
+// do runs one command on a pooled connection, with ctx when it can be
+// cancelled.
+func (s *Store) do(ctx context.Context, cmd string, args ...any) (any, error) {
+	conn, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("express: redis %s: getting a connection: %w", cmd, err)
+	}
+	defer conn.Close()
+	var reply any
+	if ctx.Done() == nil {
+		reply, err = conn.Do(cmd, args...)
+	} else {
+		reply, err = redis.DoContext(conn, ctx, cmd, args...)
+	}
+	if err != nil && !errors.Is(err, redis.ErrNil) {
+		return reply, fmt.Errorf("express: redis %s: %w", cmd, err)
+	}
+	return reply, err
+}
+
+// Find returns the blob stored for sid. One GET.
+func (s *Store) Find(sid string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), sid)
+}
+
+// FindCtx is Find with a context.
+func (s *Store) FindCtx(ctx context.Context, sid string) ([]byte, bool, error) {
+	b, err := redis.Bytes(s.do(ctx, "GET", s.prefix+sid))
+	if errors.Is(err, redis.ErrNil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
+}
+
+// Commit stores b for sid until expiry, unconditionally. One SET … EX, or
+// one DEL when expiry has passed.
+func (s *Store) Commit(sid string, b []byte, expiry time.Time) error {
+	return s.CommitModeCtx(context.Background(), sid, b, expiry, store.Upsert)
+}
+
+// CommitCtx is Commit with a context.
+func (s *Store) CommitCtx(ctx context.Context, sid string, b []byte, expiry time.Time) error {
+	return s.CommitModeCtx(ctx, sid, b, expiry, store.Upsert)
+}
+
+// CommitModeCtx stores b for sid with connect-redis's TTL if mode allows:
+// one SET key b EX ttl, with NX for store.Create and XX for store.Update
+// (store.ErrExists or store.ErrGone when refused). A ttl ≤ 0 deletes the
+// session instead (one DEL), as connect-redis does.
+func (s *Store) CommitModeCtx(ctx context.Context, sid string, b []byte, expiry time.Time, mode store.Mode) error {
+	ttl := TTL(expiry, time.Now())
+	if ttl <= 0 {
+		return s.DeleteCtx(ctx, sid)
+	}
+	args := []any{s.prefix + sid, b, "EX", ttl}
+	switch mode {
+	case store.Create:
+		args = append(args, "NX")
+	case store.Update:
+		args = append(args, "XX")
+	}
+	_, err := redis.String(s.do(ctx, "SET", args...))
+	if errors.Is(err, redis.ErrNil) {
+		if mode == store.Create {
+			return store.ErrExists
+		}
+		return store.ErrGone
+	}
+	return err
+}
+
+// Delete removes sid's session. One DEL.
+func (s *Store) Delete(sid string) error { return s.DeleteCtx(context.Background(), sid) }
+
+// DeleteCtx is Delete with a context.
+func (s *Store) DeleteCtx(ctx context.Context, sid string) error {
+	_, err := s.do(ctx, "DEL", s.prefix+sid)
+	return err
+}
+
+// TouchCtx moves sid's expiry as connect-redis's touch does: one EXPIRE
+// key ttl (or DEL when ttl ≤ 0). It returns store.ErrGone when there is no
+// such session.
+func (s *Store) TouchCtx(ctx context.Context, sid string, expiry time.Time) error {
+	ttl := TTL(expiry, time.Now())
+	if ttl <= 0 {
+		return s.DeleteCtx(ctx, sid)
+	}
+	n, err := redis.Int(s.do(ctx, "EXPIRE", s.prefix+sid, ttl))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrGone
+	}
+	return nil
+}
+
+// All returns every session under the prefix, keyed by sid. See AllCtx.
+func (s *Store) All() (map[string][]byte, error) { return s.AllCtx(context.Background()) }
+
+// AllCtx returns every session under the prefix, keyed by sid: SCAN MATCH
+// prefix* and one MGET per batch of 100 keys, on one connection, as
+// connect-redis's all() does. It reads every session: an administrative
+// operation.
+func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
+	conn, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("express: redis SCAN: getting a connection: %w", err)
+	}
+	defer conn.Close()
+	all := map[string][]byte{}
+	pattern := escapeGlob(s.prefix) + "*"
+	cursor := "0"
+	for {
+		reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", 100))
+		if err != nil {
+			return nil, fmt.Errorf("express: redis SCAN: %w", err)
+		}
+		if len(reply) != 2 {
+			return nil, fmt.Errorf("express: redis SCAN: unexpected reply of %d elements", len(reply))
+		}
+		if cursor, err = redis.String(reply[0], nil); err != nil {
+			return nil, fmt.Errorf("express: redis SCAN cursor: %w", err)
+		}
+		keys, err := redis.Strings(reply[1], nil)
+		if err != nil {
+			return nil, fmt.Errorf("express: redis SCAN keys: %w", err)
+		}
+		if len(keys) > 0 {
+			args := make([]any, len(keys))
+			for i, k := range keys {
+				args[i] = k
+			}
+			values, err := redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...))
+			if err != nil {
+				return nil, fmt.Errorf("express: redis MGET: %w", err)
+			}
+			for i, v := range values {
+				if v != nil {
+					all[strings.TrimPrefix(keys[i], s.prefix)] = v
+				}
+			}
+		}
+		if cursor == "0" {
+			return all, nil
+		}
+	}
+}
+
+// escapeGlob quotes the characters SCAN MATCH treats specially.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
