@@ -21,6 +21,10 @@ type backend interface {
 	// manager rewrites the session instead.
 	TouchCtx(ctx context.Context, key string, expiry time.Time) error
 	canTouch() bool
+	// FindIdleCtx is nil-safe only when canFindIdle: without a
+	// store.IdleFinder the manager decides touches itself (touchLog).
+	FindIdleCtx(ctx context.Context, key string, idle, below time.Duration) ([]byte, bool, time.Time, error)
+	canFindIdle() bool
 	store.Retirer
 }
 
@@ -30,6 +34,7 @@ type wrapped struct {
 	commit  store.ConditionalCommitter
 	lister  scs.IterableCtxStore
 	toucher store.Toucher
+	idle    store.IdleFinder
 	store.Retirer
 }
 
@@ -54,6 +59,7 @@ func wrapStore(s scs.Store) backend {
 		w.lister = notIterable{}
 	}
 	w.toucher, _ = s.(store.Toucher)
+	w.idle, _ = s.(store.IdleFinder)
 	if r, ok := s.(store.Retirer); ok {
 		w.Retirer = r
 	} else {
@@ -73,6 +79,12 @@ func (w *wrapped) TouchCtx(ctx context.Context, key string, expiry time.Time) er
 }
 
 func (w *wrapped) canTouch() bool { return w.toucher != nil }
+
+func (w *wrapped) FindIdleCtx(ctx context.Context, key string, idle, below time.Duration) ([]byte, bool, time.Time, error) {
+	return w.idle.FindIdleCtx(ctx, key, idle, below)
+}
+
+func (w *wrapped) canFindIdle() bool { return w.idle != nil }
 
 // noCtx adapts a store without context methods; the context is dropped.
 type noCtx struct{ s scs.Store }

@@ -159,13 +159,16 @@ func New(cfg Config) *Manager {
 		m.errHandler = m.defaultErrorHandler
 	}
 	m.valueCodec, _ = cfg.Codec.(codec.Codec)
+	be := wrapStore(cfg.Store)
 	if m.idle > 0 {
 		m.refresh = time.Duration(float64(m.idle) * cfg.IdleRefresh)
-		m.touches = newTouchLog(m.refresh)
+		if !be.canFindIdle() {
+			m.touches = newTouchLog(m.refresh, touchLogMax)
+		}
 	}
 	m.store = &storeAdapter{
-		be: wrapStore(cfg.Store), hash: !cfg.StoreRawTokens, maxSize: m.maxSize,
-		idle: m.idle, touches: m.touches, hooks: cfg.Hooks,
+		be: be, hash: !cfg.StoreRawTokens, maxSize: m.maxSize,
+		idle: m.idle, below: m.idle - m.refresh, touches: m.touches, hooks: cfg.Hooks,
 	}
 
 	sm := scs.New()

@@ -34,7 +34,10 @@ type storeAdapter struct {
 	hash    bool
 	maxSize int
 	idle    time.Duration
-	touches *touchLog // nil without an idle timeout
+	// below: a loaded session with less than this left before it expires
+	// is extended by the store as it is read (store.IdleFinder).
+	below   time.Duration
+	touches *touchLog // nil without an idle timeout or with an IdleFinder
 	hooks   *observe.Hooks
 }
 
@@ -86,18 +89,27 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
 	key := a.key(ctx, token)
+	st := stateFrom(ctx)
+	var extended time.Time
 	err = a.timed(observe.OpFind, func() (int, error) {
-		b, found, err = a.be.FindCtx(ctx, key)
+		if a.idle > 0 && a.touches == nil && st != nil && st.isLoading() {
+			// The request's own session: read and, when due, extend in
+			// one store operation.
+			b, found, extended, err = a.be.FindIdleCtx(ctx, key, a.idle, a.below)
+		} else {
+			b, found, err = a.be.FindCtx(ctx, key)
+		}
 		return len(b), err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		st.mu.Lock()
 		if st.loading {
 			if found {
 				st.loadedKey, st.loadedTok = key, token
+				st.extended = extended
 			} else {
 				st.missKey = key
 			}

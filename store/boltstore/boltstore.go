@@ -184,6 +184,11 @@ func liveSession(rec []byte, now time.Time) bool {
 	return rec != nil && !expired(rec, now) && !mark.Is(rec[8:])
 }
 
+// expiryOf returns a record's expiry; rec holds at least 8 bytes.
+func expiryOf(rec []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(rec)))
+}
+
 // expired reports whether a record is past its expiry; a record too short
 // to hold one is treated as expired, so the sweep removes it.
 func expired(rec []byte, now time.Time) bool {
@@ -206,6 +211,7 @@ var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
+	_ store.IdleFinder           = (*Store)(nil)
 )
 
 // Find returns token's session if it exists and has not expired.
@@ -227,6 +233,41 @@ func (s *Store) FindCtx(ctx context.Context, token string) (b []byte, found bool
 		return nil
 	})
 	return b, found, wrap("find", err)
+}
+
+// FindIdleCtx implements store.IdleFinder: a read transaction returns
+// token's session; only if it expires in less than below does a write
+// transaction (one fsync, as TouchCtx) move its expiry to idle from now,
+// if it is still the same live session.
+func (s *Store) FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, time.Time{}, err
+	}
+	var due bool
+	err = s.db.View(func(tx *bolt.Tx) error {
+		rec := tx.Bucket(s.bucket).Get([]byte(token))
+		now := time.Now()
+		if !liveSession(rec, now) {
+			return nil
+		}
+		b, found = bytes.Clone(rec[8:]), true
+		due = expiryOf(rec).Sub(now) < below
+		return nil
+	})
+	if err != nil || !due {
+		return b, found, time.Time{}, wrap("find", err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(s.bucket)
+		rec := bk.Get([]byte(token))
+		now := time.Now()
+		if !liveSession(rec, now) || !bytes.Equal(rec[8:], b) || expiryOf(rec).Sub(now) >= below {
+			return nil // changed meanwhile: the writer set the expiry
+		}
+		extended = now.Add(idle)
+		return bk.Put([]byte(token), record(b, extended))
+	})
+	return b, found, extended, wrap("find", err)
 }
 
 // Commit stores b under token until expiry.

@@ -1,7 +1,8 @@
 // Package redisstore is a Redis session store over a redigo pool that does
 // each operation in one command: find is GET, commit is SET ... PX (with NX
 // or XX when the manager asks for a conditional commit), delete is DEL,
-// touch is PEXPIRE, retiring a token at renewal or logout is one EVALSHA
+// touch is PEXPIRE, a read under an idle timeout is one EVALSHA that also
+// extends the expiry when it is due (store.IdleFinder), retiring a token at renewal or logout is one EVALSHA
 // of a small Lua script (store.Retirer), and iteration is SCAN + MGET on
 // one connection, never KEYS.
 //
@@ -70,6 +71,7 @@ var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
+	_ store.IdleFinder           = (*Store)(nil)
 )
 
 // do runs one command on a pooled connection. A pooled connection can be
@@ -142,6 +144,45 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 		return nil, false, err
 	}
 	return b, true, nil
+}
+
+// findIdleScript: KEYS session key; ARGV idle ms, below ms. It returns nil
+// for no session, else the value and 1 if it extended the expiry, 0 if not.
+// A key without an expiry (PTTL -1, not written by this store) is left so.
+var findIdleScript = newScript(1, `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl >= 0 and ttl < tonumber(ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return {v, 1}
+end
+return {v, 0}`)
+
+// FindIdleCtx implements store.IdleFinder: one EVALSHA that reads the
+// session and, if its remaining TTL is below below, extends it to idle
+// with PEXPIRE. Redis's own clock decides, so processes with skewed clocks
+// agree; extended is idle from the caller's clock.
+func (s *Store) FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error) {
+	reply, err := s.eval(ctx, findIdleScript, s.prefix+token, max(idle.Milliseconds(), 1), below.Milliseconds())
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	if reply == nil {
+		return nil, false, time.Time{}, nil
+	}
+	vs, err := redis.Values(reply, nil)
+	if err != nil || len(vs) != 2 {
+		return nil, false, time.Time{}, fmt.Errorf("redisstore: find: unexpected script reply %T", reply)
+	}
+	b, err = redis.Bytes(vs[0], nil)
+	if err != nil {
+		return nil, false, time.Time{}, fmt.Errorf("redisstore: find: %w", err)
+	}
+	if n, _ := redis.Int(vs[1], nil); n == 1 {
+		extended = time.Now().Add(idle)
+	}
+	return b, true, extended, nil
 }
 
 // Commit stores b under token until expiry. One SET ... PX.
