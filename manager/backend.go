@@ -25,6 +25,10 @@ type backend interface {
 	// store.IdleFinder the manager decides touches itself (touchLog).
 	FindIdleCtx(ctx context.Context, key string, idle, below time.Duration) ([]byte, bool, time.Time, error)
 	canFindIdle() bool
+	// WalkCtx is nil-safe only when canWalk: without a store.Walker the
+	// manager iterates with scs, over AllCtx.
+	WalkCtx(ctx context.Context, fn func(key string, b []byte) error) error
+	canWalk() bool
 	store.Retirer
 }
 
@@ -35,6 +39,7 @@ type wrapped struct {
 	lister  scs.IterableCtxStore
 	toucher store.Toucher
 	idle    store.IdleFinder
+	walker  store.Walker
 	store.Retirer
 }
 
@@ -60,6 +65,7 @@ func wrapStore(s scs.Store) backend {
 	}
 	w.toucher, _ = s.(store.Toucher)
 	w.idle, _ = s.(store.IdleFinder)
+	w.walker, _ = s.(store.Walker)
 	if r, ok := s.(store.Retirer); ok {
 		w.Retirer = r
 	} else {
@@ -85,6 +91,12 @@ func (w *wrapped) FindIdleCtx(ctx context.Context, key string, idle, below time.
 }
 
 func (w *wrapped) canFindIdle() bool { return w.idle != nil }
+
+func (w *wrapped) WalkCtx(ctx context.Context, fn func(key string, b []byte) error) error {
+	return w.walker.WalkCtx(ctx, fn)
+}
+
+func (w *wrapped) canWalk() bool { return w.walker != nil }
 
 // noCtx adapts a store without context methods; the context is dropped.
 type noCtx struct{ s scs.Store }

@@ -38,6 +38,10 @@ type requestState struct {
 	cookieExpiry   time.Time
 	cookieRemember bool
 	iterating      bool // tokens are already store keys (Iterate hands out keys)
+	// walkKey and walkBlob: the session Iterate is loading, read by the
+	// walk (store.Walker); Find returns it without asking the store again.
+	walkKey  string
+	walkBlob []byte
 
 	writer sessionWriter
 }

@@ -268,10 +268,30 @@ func checkSize(n, max int) error {
 // must list sessions: memstore, redisstore and boltstore do). Inside fn, typed works,
 // and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
 // out everywhere. It reads every session: an administrative operation, not
-// one for the request path.
+// one for the request path. With a store.Walker (redisstore) it holds one
+// batch of sessions in memory at a time, and a session may be seen twice;
+// with other stores scs loads every session at once.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
 	st := &requestState{m: m, iterating: true}
-	return m.sm.Iterate(context.WithValue(ctx, ctxKey{}, st), fn)
+	base := context.WithValue(ctx, ctxKey{}, st)
+	if !m.store.be.canWalk() {
+		return m.sm.Iterate(base, fn)
+	}
+	return m.store.walk(base, func(key string, b []byte) error {
+		// scs's Load builds the session from b: the adapter's Find hands
+		// it over without a second read.
+		st.mu.Lock()
+		st.walkKey, st.walkBlob = key, b
+		st.mu.Unlock()
+		sctx, err := m.sm.Load(base, key)
+		st.mu.Lock()
+		st.walkKey, st.walkBlob = "", nil
+		st.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		return fn(sctx)
+	})
 }
 
 func (m *Manager) defaultErrorHandler(w http.ResponseWriter, r *http.Request, err error) {

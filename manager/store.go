@@ -90,6 +90,14 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
 	key := a.key(ctx, token)
 	st := stateFrom(ctx)
+	if st != nil && st.iterating {
+		st.mu.Lock()
+		walkKey, walkBlob := st.walkKey, st.walkBlob
+		st.mu.Unlock()
+		if walkKey != "" && walkKey == key {
+			return walkBlob, true, nil // read by the walk just now
+		}
+	}
 	var extended time.Time
 	err = a.timed(observe.OpFind, func() (int, error) {
 		if a.idle > 0 && a.touches == nil && st != nil && st.isLoading() {
@@ -304,6 +312,31 @@ func (a *storeAdapter) AllCtx(ctx context.Context) (all map[string][]byte, err e
 		return nil, err
 	}
 	return all, nil
+}
+
+// walk calls fn with each stored session, a batch at a time
+// (store.Walker), reported to the hooks as one "all" operation.
+func (a *storeAdapter) walk(ctx context.Context, fn func(key string, b []byte) error) error {
+	var fnErr error
+	err := a.timed(observe.OpAll, func() (int, error) {
+		n := 0
+		err := a.be.WalkCtx(ctx, func(key string, b []byte) error {
+			n += len(b)
+			if err := fn(key, b); err != nil {
+				fnErr = err
+				return err
+			}
+			return nil
+		})
+		if fnErr != nil {
+			return n, nil // the callback's error, not the store's
+		}
+		return n, err
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return err
 }
 
 func isStoreError(err error) bool { return errors.Is(err, ErrStore) }

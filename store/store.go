@@ -73,6 +73,20 @@ type IdleFinder interface {
 	FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error)
 }
 
+// Walker lists sessions a batch at a time, so that iterating over a large
+// store does not hold every session in memory at once, as scs's
+// IterableStore.All does. The manager's Iterate uses it when the store has
+// it.
+type Walker interface {
+	// WalkCtx calls fn with each live session (never a retired token's
+	// mark) until fn returns an error, which WalkCtx then returns. fn may
+	// change or delete sessions, including the one it is given. A session
+	// created or deleted during the walk may or may not be seen; a store
+	// may report a session twice (Redis SCAN does, when Redis resizes its
+	// keyspace during the walk).
+	WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error
+}
+
 // Retirer ends a token's session in a way that lets a token renewal and a
 // logout racing on the same session end with no session alive, whichever
 // runs first, and lets one of two racing renewals win. The manager uses it

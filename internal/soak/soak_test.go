@@ -233,7 +233,7 @@ func TestSoak(t *testing.T) {
 	// session.
 	readers, writers, warm := 12, 4, int64(10_000)
 	if full == 0 {
-		readers, writers, warm = 3, 1, 2_000
+		readers, writers, warm = 1, 1, 2_000
 	}
 	var l load
 	start := time.Now()

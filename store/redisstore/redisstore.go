@@ -72,6 +72,7 @@ var (
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
 	_ store.IdleFinder           = (*Store)(nil)
+	_ store.Walker               = (*Store)(nil)
 )
 
 // do runs one command on a pooled connection. A pooled connection can be
@@ -296,6 +297,65 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 			return all, nil
 		}
 	}
+}
+
+// WalkCtx implements store.Walker: SCAN and one MGET per batch, all on one
+// connection, with at most one batch (WithScanBatch, default 100 sessions)
+// in memory. fn runs between batches' commands, on no connection: it may
+// use the store.
+func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error {
+	pattern := escapeGlob(s.prefix) + "*"
+	cursor := "0"
+	for {
+		keys, values, next, err := s.scanBatch(ctx, cursor, pattern)
+		if err != nil {
+			return err
+		}
+		for i, v := range values {
+			if v != nil && !mark.Is(v) {
+				if err := fn(strings.TrimPrefix(keys[i], s.prefix), v); err != nil {
+					return err
+				}
+			}
+		}
+		if cursor = next; cursor == "0" {
+			return nil
+		}
+	}
+}
+
+// scanBatch runs one SCAN step and one MGET of the keys it returns, on one
+// pooled connection returned before fn sees the batch.
+func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []string, values [][]byte, next string, err error) {
+	conn, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
+	}
+	defer conn.Close()
+	reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN: %w", err)
+	}
+	if len(reply) != 2 {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
+	}
+	if next, err = redis.String(reply[0], nil); err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN cursor: %w", err)
+	}
+	if keys, err = redis.Strings(reply[1], nil); err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN keys: %w", err)
+	}
+	if len(keys) == 0 {
+		return nil, nil, next, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	if values, err = redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...)); err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: MGET: %w", err)
+	}
+	return keys, values, next, nil
 }
 
 // escapeGlob quotes the characters SCAN MATCH treats specially.
