@@ -268,9 +268,10 @@ func checkSize(n, max int) error {
 // must list sessions: memstore, redisstore and boltstore do). Inside fn, typed works,
 // and SessionManager().Destroy(ctx) ends that session — e.g. to log a user
 // out everywhere. It reads every session: an administrative operation, not
-// one for the request path. With a store.Walker (redisstore) it holds one
-// batch of sessions in memory at a time, and a session may be seen twice;
-// with other stores scs loads every session at once.
+// one for the request path. With a store.Walker (redisstore, boltstore)
+// it holds one batch of sessions in memory at a time (redisstore may then
+// hand fn a session twice, see store.Walker); with other stores, memstore
+// included, scs loads every session at once.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
 	st := &requestState{m: m, iterating: true}
 	base := context.WithValue(ctx, ctxKey{}, st)

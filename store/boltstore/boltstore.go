@@ -212,6 +212,7 @@ var (
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
 	_ store.IdleFinder           = (*Store)(nil)
+	_ store.Walker               = (*Store)(nil)
 )
 
 // Find returns token's session if it exists and has not expired.
@@ -332,6 +333,54 @@ func (s *Store) TouchCtx(ctx context.Context, token string, expiry time.Time) er
 		}
 		return bk.Put([]byte(token), record(cur[8:], expiry))
 	}))
+}
+
+// walkBatch is how many sessions one read transaction of WalkCtx copies.
+const walkBatch = 100
+
+// WalkCtx implements store.Walker: each read transaction copies at most
+// 100 live sessions, and fn runs outside any transaction, so it may use
+// the store (a write inside a read transaction would deadlock bbolt).
+func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error {
+	var after []byte // the last key seen; nil before the first batch
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var keys []string
+		var vals [][]byte
+		now := time.Now()
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(s.bucket).Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(keys) < walkBatch; k, v = c.Next() {
+				after = bytes.Clone(k)
+				if liveSession(v, now) {
+					keys, vals = append(keys, string(k)), append(vals, bytes.Clone(v[8:]))
+				}
+			}
+			if k == nil {
+				after = nil // the end: no further batch
+			}
+			return nil
+		})
+		if err != nil {
+			return wrap("walk", err)
+		}
+		for i, k := range keys {
+			if err := fn(k, vals[i]); err != nil {
+				return err
+			}
+		}
+		if after == nil {
+			return nil
+		}
+	}
 }
 
 // All returns every live session keyed by token.

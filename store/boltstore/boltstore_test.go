@@ -240,3 +240,5 @@ func TestRetire(t *testing.T) {
 func TestFindIdle(t *testing.T) {
 	storetest.FindIdle(t, open(t, filepath.Join(t.TempDir(), "s.db")))
 }
+
+func TestWalk(t *testing.T) { storetest.Walk(t, open(t, filepath.Join(t.TempDir(), "s.db"))) }

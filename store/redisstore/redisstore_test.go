@@ -231,40 +231,8 @@ func TestFindIdle(t *testing.T) {
 	}
 }
 
-// TestWalk: WalkCtx sees every live session once in a static keyspace,
-// never a retired token's mark, lets fn delete what it is given, and stops
-// at fn's error.
+// TestWalk runs the shared walk with batches of 7.
 func TestWalk(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
-	s := redisstore.New(srv.Pool(), redisstore.WithScanBatch(7))
-	ctx := context.Background()
-	for i := 0; i < 50; i++ {
-		if err := s.CommitCtx(ctx, fmt.Sprint("t", i), []byte(fmt.Sprint("v", i)), time.Now().Add(time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.RetireCtx(ctx, "t0", time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]string{}
-	err := s.WalkCtx(ctx, func(token string, b []byte) error {
-		seen[token] = string(b)
-		return s.DeleteCtx(ctx, token) // fn may use the store
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(seen) != 49 || seen["t0"] != "" || seen["t49"] != "v49" {
-		t.Errorf("walk saw %d sessions (%v), want t1..t49", len(seen), seen)
-	}
-	if all, _ := s.AllCtx(ctx); len(all) != 0 {
-		t.Errorf("%d sessions left after deleting each in the walk", len(all))
-	}
-	if err := s.CommitCtx(ctx, "x", []byte("x"), time.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	stop := errors.New("stop")
-	if err := s.WalkCtx(ctx, func(string, []byte) error { return stop }); !errors.Is(err, stop) {
-		t.Errorf("walk returned %v, want fn's error", err)
-	}
+	storetest.Walk(t, redisstore.New(srv.Pool(), redisstore.WithScanBatch(7)))
 }
