@@ -42,9 +42,10 @@ type Config struct {
 	// that long. Default 0: sessions last their whole Lifetime.
 	IdleTimeout time.Duration
 	// IdleRefresh is the fraction of IdleTimeout after which a read-only
-	// request extends the session's expiry (one store touch); requests in
-	// between cost nothing extra, and a session may end up to this fraction
-	// of IdleTimeout early. Default 0.1; values outside (0, 1] mean default.
+	// request extends the session's expiry (decided and done by the store
+	// as it reads the session, see store.IdleFinder); requests in between
+	// cost nothing extra, and a session may end up to this fraction of
+	// IdleTimeout early. Default 0.1; values outside (0, 1] mean default.
 	IdleRefresh float64
 	// Cookie configures the session cookie.
 	Cookie CookieConfig

@@ -64,12 +64,14 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	st.loading = false
 	loaded := st.loadedTok != ""
 	st.mu.Unlock()
-	if err == nil && loaded && m.idle > 0 && m.sm.Deadline(ctx).Before(time.Now()) {
+	if err == nil && loaded && m.idle > 0 {
 		// Past its Lifetime: a store that extends idle expiries as it
 		// reads (store.IdleFinder) does not know the deadline, which is
 		// inside the blob, so the key may outlive it by up to IdleTimeout.
 		// It ends here, and is deleted so that reads cannot keep it.
-		err = errExpired
+		if d := m.sm.Deadline(ctx); !d.IsZero() && d.Before(time.Now()) {
+			err = errExpired
+		}
 	}
 	if err == nil {
 		if loaded {
