@@ -4,7 +4,7 @@
 GO ?= go
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test deps vet lint test-core test-examples test-e2e bench demo fuzz
+.PHONY: test deps vet lint test-core test-examples test-e2e bench demo fuzz soak
 
 ## test: everything CI checks: deps, vet, race-enabled tests of all three
 ## modules (core, examples, e2e browser test)
@@ -48,6 +48,14 @@ fuzz:
 ## docs/benchmarks.md and its chart from this run
 bench: deps
 	bash benchmarks/run.sh
+
+## soak: the process-memory soak of a sessionkit server (not part of test):
+## IdleTimeout 20m, 12+4 connections on one session, 2 creating sessions,
+## for SOAK_DURATION (default 3m); reports RSS, sessions, commands per read;
+## and Manager.Iterate over 100,000 sessions (time, peak live heap)
+SOAK_DURATION ?= 3m
+soak: deps
+	SOAK_DURATION=$(SOAK_DURATION) $(GO) test -count=1 -v -timeout 0 -run '^(TestSoak|TestIterateMemory)$$' ./internal/soak
 
 demo:
 	$(GO) run ./cmd/sessiondemo

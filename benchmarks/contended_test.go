@@ -51,7 +51,7 @@ func BenchmarkContendedWrite(b *testing.B) {
 			var next atomic.Int64
 			b.ReportAllocs()
 			b.SetParallelism(parallelism)
-			before := srv.CommandStats()
+			before := sentTotal()
 			conflicts.Store(0)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
@@ -70,7 +70,7 @@ func BenchmarkContendedWrite(b *testing.B) {
 				}
 			})
 			b.StopTimer()
-			redisCmdsPerOp(b, srv, before)
+			redisCmdsPerOp(b, before)
 			b.ReportMetric(float64(conflicts.Load())/float64(b.N), "conflicts/op")
 		})
 	}

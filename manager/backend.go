@@ -21,6 +21,14 @@ type backend interface {
 	// manager rewrites the session instead.
 	TouchCtx(ctx context.Context, key string, expiry time.Time) error
 	canTouch() bool
+	// FindIdleCtx is nil-safe only when canFindIdle: without a
+	// store.IdleFinder the manager decides touches itself (touchLog).
+	FindIdleCtx(ctx context.Context, key string, idle, below time.Duration) ([]byte, bool, time.Time, error)
+	canFindIdle() bool
+	// WalkCtx is nil-safe only when canWalk: without a store.Walker the
+	// manager iterates with scs, over AllCtx.
+	WalkCtx(ctx context.Context, fn func(key string, b []byte) error) error
+	canWalk() bool
 	store.Retirer
 	store.CompareCommitter
 	userIndex() store.UserIndexer // nil without one
@@ -32,6 +40,8 @@ type wrapped struct {
 	commit  store.ConditionalCommitter
 	lister  scs.IterableCtxStore
 	toucher store.Toucher
+	idle    store.IdleFinder
+	walker  store.Walker
 	store.Retirer
 	store.CompareCommitter
 	users store.UserIndexer
@@ -59,6 +69,8 @@ func wrapStore(s scs.Store) backend {
 	}
 	w.toucher, _ = s.(store.Toucher)
 	w.users, _ = s.(store.UserIndexer)
+	w.idle, _ = s.(store.IdleFinder)
+	w.walker, _ = s.(store.Walker)
 	if r, ok := s.(store.Retirer); ok {
 		w.Retirer = r
 	} else {
@@ -83,6 +95,18 @@ func (w *wrapped) TouchCtx(ctx context.Context, key string, expiry time.Time) er
 }
 
 func (w *wrapped) canTouch() bool { return w.toucher != nil }
+
+func (w *wrapped) FindIdleCtx(ctx context.Context, key string, idle, below time.Duration) ([]byte, bool, time.Time, error) {
+	return w.idle.FindIdleCtx(ctx, key, idle, below)
+}
+
+func (w *wrapped) canFindIdle() bool { return w.idle != nil }
+
+func (w *wrapped) WalkCtx(ctx context.Context, fn func(key string, b []byte) error) error {
+	return w.walker.WalkCtx(ctx, fn)
+}
+
+func (w *wrapped) canWalk() bool { return w.walker != nil }
 
 // noCtx adapts a store without context methods; the context is dropped.
 type noCtx struct{ s scs.Store }

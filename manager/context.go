@@ -29,6 +29,9 @@ type requestState struct {
 	// Destroy); existed: it was still a live session then.
 	retired, retiredExisted bool
 	expiry                  time.Time
+	// extended is the idle expiry the store set while loading the session
+	// (store.IdleFinder), zero if it did not extend it.
+	extended time.Time
 
 	// What the browser's cookie already says, for a loaded session: a
 	// commit that changes none of it need not send Set-Cookie again.
@@ -37,8 +40,18 @@ type requestState struct {
 	iterating      bool // inside Manager.Iterate: no request, no cookie
 	merge          mergeState
 	users          userState
+	// walkKey and walkBlob: the session Iterate is loading, read by the
+	// walk (store.Walker); Find returns it without asking the store again.
+	walkKey  string
+	walkBlob []byte
 
 	writer sessionWriter
+}
+
+func (st *requestState) isLoading() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.loading
 }
 
 func stateFrom(ctx context.Context) *requestState {

@@ -9,9 +9,11 @@
 //     alphabet, several of them) without touching the store;
 //   - starts a fresh session when the stored blob no longer decodes, deleting
 //     the bad entry, instead of answering 500 until the cookie expires;
-//   - with an IdleTimeout, extends the session's expiry with a single
-//     touch at most once per IdleRefresh of the idle window, instead of
-//     rewriting the whole session on every request;
+//   - with an IdleTimeout, extends the session's expiry at most once per
+//     IdleRefresh of the idle window, in the same store operation as the
+//     read (store.IdleFinder; one Redis command) and with no memory per
+//     session in the process, instead of rewriting the whole session on
+//     every request;
 //   - commits loaded sessions only if they still exist, so a slow request
 //     cannot undo a concurrent logout (with stores that support it);
 //   - stores sha256(token), never the token itself, unless told otherwise.

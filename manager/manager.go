@@ -44,9 +44,10 @@ type Config struct {
 	// that long. Default 0: sessions last their whole Lifetime.
 	IdleTimeout time.Duration
 	// IdleRefresh is the fraction of IdleTimeout after which a read-only
-	// request extends the session's expiry (one store touch); requests in
-	// between cost nothing extra, and a session may end up to this fraction
-	// of IdleTimeout early. Default 0.1; values outside (0, 1] mean default.
+	// request extends the session's expiry (decided and done by the store
+	// as it reads the session, see store.IdleFinder); requests in between
+	// cost nothing extra, and a session may end up to this fraction of
+	// IdleTimeout early. Default 0.1; values outside (0, 1] mean default.
 	IdleRefresh float64
 	// Cookie configures the session cookie.
 	Cookie CookieConfig
@@ -169,13 +170,16 @@ func New(cfg Config) *Manager {
 		m.tokens = scsTokens{raw: cfg.StoreRawTokens}
 	}
 	m.valueCodec, _ = cfg.Codec.(codec.Codec)
+	be := wrapStore(cfg.Store)
 	if m.idle > 0 {
 		m.refresh = time.Duration(float64(m.idle) * cfg.IdleRefresh)
-		m.touches = newTouchLog(m.refresh)
+		if !be.canFindIdle() {
+			m.touches = newTouchLog(m.refresh, touchLogMax)
+		}
 	}
 	m.store = &storeAdapter{
-		be: wrapStore(cfg.Store), tokens: m.tokens, maxSize: m.maxSize,
-		idle: m.idle, touches: m.touches, hooks: cfg.Hooks,
+		be: be, tokens: m.tokens, maxSize: m.maxSize,
+		idle: m.idle, below: m.idle - m.refresh, touches: m.touches, hooks: cfg.Hooks,
 	}
 
 	sm := scs.New()
@@ -298,11 +302,35 @@ func checkSize(n, max int) error {
 // typed works, and [Manager.Destroy] ends that session — e.g. to log a user
 // out everywhere — as does SessionManager().Destroy, also inside scs's own
 // SessionManager().Iterate. [Manager.Token] there is the session's store
-// key behind a "~" mark, not its token (the store never holds tokens). It reads every
-// session: an administrative operation, not one for the request path.
+// key behind a "~" mark, not its token (the store never holds tokens). It
+// reads every session: an administrative operation, not one for the
+// request path. With a store.Walker (redisstore, boltstore) it holds one
+// batch of sessions in memory at a time (redisstore may then hand fn a
+// session twice, see store.Walker); with other stores, memstore included,
+// scs loads every session at once.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
 	st := &requestState{m: m, iterating: true}
-	return m.sm.Iterate(context.WithValue(ctx, ctxKey{}, st), fn)
+	base := context.WithValue(ctx, ctxKey{}, st)
+	if !m.store.be.canWalk() {
+		return m.sm.Iterate(base, fn)
+	}
+	return m.store.walk(base, func(key string, b []byte) error {
+		// scs's Load builds the session from b: the adapter's Find hands
+		// it over without a second read.
+		st.mu.Lock()
+		st.walkKey, st.walkBlob = key, b
+		st.mu.Unlock()
+		// The token is the marked store key, as scs's Iterate hands out:
+		// Destroy inside fn deletes that key, not a hash of it.
+		sctx, err := m.sm.Load(base, keyMark+key)
+		st.mu.Lock()
+		st.walkKey, st.walkBlob = "", nil
+		st.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		return fn(sctx)
+	})
 }
 
 func (m *Manager) defaultErrorHandler(w http.ResponseWriter, r *http.Request, err error) {

@@ -23,8 +23,11 @@ var ErrCommitFailed = errors.New("manager: response abandoned: session commit fa
 // next runs and commits it when next first writes (or returns without
 // writing). Wrapping a handler twice with the same Manager loads and commits
 // once. Store costs per request: none without a valid cookie; one find with
-// one; one commit when the session changed; with IdleTimeout, one touch at
-// most once per IdleRefresh window for unchanged sessions.
+// one; one commit when the session changed. With IdleTimeout, the find
+// also extends the expiry, at most once per IdleRefresh window, when the
+// store implements store.IdleFinder (memstore, redisstore, boltstore do:
+// still one operation, one Redis command); other stores get one touch at
+// most once per window for unchanged sessions.
 //
 // Values put after the response body has started are not saved, as in scs:
 // put before writing.
@@ -55,6 +58,9 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	})
 }
 
+// errExpired: the loaded session is past its absolute deadline.
+var errExpired = errors.New("sessionkit: session past its Lifetime")
+
 // load puts a fresh requestState in ctx and loads the session. A stored blob
 // that no longer decodes is deleted and replaced by a fresh session.
 func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
@@ -64,6 +70,15 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	st.loading = false
 	loaded := st.loadedTok != ""
 	st.mu.Unlock()
+	if err == nil && loaded && m.idle > 0 {
+		// Past its Lifetime: a store that extends idle expiries as it
+		// reads (store.IdleFinder) does not know the deadline, which is
+		// inside the blob, so the key may outlive it by up to IdleTimeout.
+		// It ends here, and is deleted so that reads cannot keep it.
+		if d := m.sm.Deadline(ctx); !d.IsZero() && d.Before(time.Now()) {
+			err = errExpired
+		}
+	}
 	if err == nil {
 		if loaded {
 			st.cookieExpiry = m.sm.Deadline(ctx)
@@ -71,17 +86,20 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 		}
 		return ctx, nil
 	}
-	if !errors.Is(err, codec.ErrCorrupt) {
+	if !errors.Is(err, codec.ErrCorrupt) && err != errExpired {
 		return nil, err
 	}
-	// The blob is unreadable: drop it so the next request does not pay for
-	// it again, and carry on with a fresh session and, at commit, a new token.
+	// The blob is unreadable or expired: drop it so the next request does
+	// not pay for it again, and carry on with a fresh session and, at
+	// commit, a new token.
 	st.mu.Lock()
 	hashedKey := st.loadedKey
-	st.loadedKey, st.loadedTok = "", ""
+	st.loadedKey, st.loadedTok, st.extended = "", "", time.Time{}
 	st.mu.Unlock()
-	m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
-		slog.String("err", err.Error()))
+	if err != errExpired {
+		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
+			slog.String("err", err.Error()))
+	}
 	if derr := m.store.deleteKey(base, hashedKey); derr != nil {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
 			slog.String("err", derr.Error()))
@@ -196,15 +214,25 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// touch extends an unchanged session's idle expiry if this process has not
-// done so within the refresh window. A failure is logged, not fatal: the
-// session still works until its current expiry.
+// touch sends the cookie's new expiry when the store extended an unchanged
+// session's idle expiry as it read it (store.IdleFinder). With other
+// stores it extends the expiry itself if this process has not done so
+// within the refresh window (touchLog). A failure is logged, not fatal:
+// the session still works until its current expiry.
 func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(ctx)
 	st.mu.Lock()
-	key, token := st.loadedKey, st.loadedTok
+	key, token, extended := st.loadedKey, st.loadedTok, st.extended
 	st.mu.Unlock()
 	if key == "" {
+		return
+	}
+	if m.touches == nil {
+		if !extended.IsZero() {
+			// The browser must keep the cookie as long as the store keeps
+			// the session, and no longer than its Lifetime.
+			m.writeCookie(ctx, w, r, token, earliest(extended, m.sm.Deadline(ctx)))
+		}
 		return
 	}
 	now := time.Now()
@@ -232,6 +260,13 @@ func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	}
 	m.touches.record(key, now)
 	m.writeCookie(ctx, w, r, token, expiry)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // rewrite recommits an unchanged session: the idle fallback for stores

@@ -126,7 +126,16 @@ func TestNoResurrection(t *testing.T) {
 					<-loaded
 					_, _, renewed := get(t, srv.URL+"/"+action, old)
 					close(release)
-					if sc := <-slowDone; len(sc) != 1 || !strings.HasPrefix(sc[0], "session=;") || !strings.Contains(sc[0], "Max-Age=0") {
+					sc := <-slowDone
+					deleted := len(sc) == 1 && strings.HasPrefix(sc[0], "session=;") && strings.Contains(sc[0], "Max-Age=0")
+					// A read-only request's store extends the idle expiry as
+					// it loads the session (store.IdleFinder), before the
+					// logout here: its response carries that extension for
+					// the old token, which stays dead all the same (below),
+					// or nothing if the store found the extension not yet
+					// due (Redis counts in milliseconds).
+					resent := late == "touch" && (len(sc) == 0 || len(sc) == 1 && strings.HasPrefix(sc[0], "session="+old+";"))
+					if !deleted && !resent {
 						t.Errorf("the late request's Set-Cookie %q, want one deletion of the cookie", sc)
 					}
 					if status, _, _ := get(t, srv.URL+"/me", old); status != http.StatusUnauthorized {

@@ -35,7 +35,10 @@ type storeAdapter struct {
 	tokens  TokenFormat
 	maxSize int
 	idle    time.Duration
-	touches *touchLog // nil without an idle timeout
+	// below: a loaded session with less than this left before it expires
+	// is extended by the store as it is read (store.IdleFinder).
+	below   time.Duration
+	touches *touchLog // nil without an idle timeout or with an IdleFinder
 	hooks   *observe.Hooks
 }
 
@@ -89,18 +92,35 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
 	key := a.key(token)
+	st := stateFrom(ctx)
+	if st != nil && st.iterating {
+		st.mu.Lock()
+		walkKey, walkBlob := st.walkKey, st.walkBlob
+		st.mu.Unlock()
+		if walkKey != "" && walkKey == key {
+			return walkBlob, true, nil // read by the walk just now
+		}
+	}
+	var extended time.Time
 	err = a.timed(observe.OpFind, func() (int, error) {
-		b, found, err = a.be.FindCtx(ctx, key)
+		if a.idle > 0 && a.touches == nil && st != nil && st.isLoading() {
+			// The request's own session: read and, when due, extend in
+			// one store operation.
+			b, found, extended, err = a.be.FindIdleCtx(ctx, key, a.idle, a.below)
+		} else {
+			b, found, err = a.be.FindCtx(ctx, key)
+		}
 		return len(b), err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		st.mu.Lock()
 		if st.loading {
 			if found {
 				st.loadedKey, st.loadedTok, st.merge.loaded = key, token, b
+				st.extended = extended
 			} else {
 				st.missKey = key
 			}
@@ -311,6 +331,31 @@ func (a *storeAdapter) AllCtx(ctx context.Context) (all map[string][]byte, err e
 		marked[keyMark+k] = b
 	}
 	return marked, nil
+}
+
+// walk calls fn with each stored session, a batch at a time
+// (store.Walker), reported to the hooks as one "all" operation.
+func (a *storeAdapter) walk(ctx context.Context, fn func(key string, b []byte) error) error {
+	var fnErr error
+	err := a.timed(observe.OpAll, func() (int, error) {
+		n := 0
+		err := a.be.WalkCtx(ctx, func(key string, b []byte) error {
+			n += len(b)
+			if err := fn(key, b); err != nil {
+				fnErr = err
+				return err
+			}
+			return nil
+		})
+		if fnErr != nil {
+			return n, nil // the callback's error, not the store's
+		}
+		return n, err
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return err
 }
 
 func isStoreError(err error) bool { return errors.Is(err, ErrStore) }

@@ -59,6 +59,34 @@ type Toucher interface {
 	TouchCtx(ctx context.Context, token string, expiry time.Time) error
 }
 
+// IdleFinder reads a session and extends its idle expiry in the same
+// store operation, deciding from the expiry the store already keeps: the
+// process needs no memory per session to extend each one at most once per
+// refresh window, and every process sharing the store shares the decision.
+// The manager uses it, when the store has it, for the session a request
+// loads with an IdleTimeout set.
+type IdleFinder interface {
+	// FindIdleCtx returns token's session as FindCtx does. If the session
+	// has less than below left before it expires, its expiry is moved to
+	// idle from now (the store's now) and reported, as seen from the
+	// caller's clock, in extended; otherwise extended is the zero Time.
+	FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error)
+}
+
+// Walker lists sessions a batch at a time, so that iterating over a large
+// store does not hold every session in memory at once, as scs's
+// IterableStore.All does. The manager's Iterate uses it when the store has
+// it.
+type Walker interface {
+	// WalkCtx calls fn with each live session (never a retired token's
+	// mark) until fn returns an error, which WalkCtx then returns. fn may
+	// change or delete sessions, including the one it is given. A session
+	// created or deleted during the walk may or may not be seen; a store
+	// may report a session twice (Redis SCAN does, when Redis resizes its
+	// keyspace during the walk).
+	WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error
+}
+
 // Retirer ends a token's session in a way that lets a token renewal and a
 // logout racing on the same session end with no session alive, whichever
 // runs first, and lets one of two racing renewals win. The manager uses it

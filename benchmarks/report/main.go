@@ -216,7 +216,57 @@ func writeMarkdown(path, svgName string, rs *results) error {
 			rs.get(name, "ns/op"), ratio(rs.get(base, "ns/op"), rs.get(name, "ns/op")),
 			rs.get(name, "B/op"), rs.get(name, "allocs/op"), dash(rs.get(name, "B/session")))
 	}
+	growthTables(&b, rs)
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// growthTables writes how cost grows with session size and clients
+// (BenchmarkGrowth) and Redis memory per session (BenchmarkRedisMemory),
+// for whichever of them the run has.
+func growthTables(b *strings.Builder, rs *results) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	var sizes, clients []string
+	for _, name := range rs.order {
+		parts := strings.Split(strings.TrimPrefix(name, "BenchmarkGrowth/"), "/")
+		if !strings.HasPrefix(name, "BenchmarkGrowth/") || len(parts) != 3 {
+			continue
+		}
+		if !contains(sizes, parts[0]) {
+			sizes = append(sizes, parts[0])
+		}
+		if c := strings.TrimPrefix(parts[2], "clients="); !contains(clients, c) {
+			clients = append(clients, c)
+		}
+	}
+	if len(sizes) > 0 {
+		p("\n## How cost grows (BenchmarkGrowth)\n\n")
+		p("sessionkit (msgpack, redisstore) end to end over loopback HTTP: the small session padded to each\n")
+		p("size, N concurrent keep-alive clients each owning one session. Requests per second, and Redis\n")
+		p("commands per request as the client sends them.\n\n")
+		p("| session | clients | read req/s | write req/s | commands/read | commands/write |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, size := range sizes {
+			for _, c := range clients {
+				read, write := "BenchmarkGrowth/"+size+"/read/clients="+c, "BenchmarkGrowth/"+size+"/write/clients="+c
+				p("| %s | %s | %.0f | %.0f | %.2f | %.2f |\n", size, c, rs.get(read, "req/s"), rs.get(write, "req/s"),
+					rs.get(read, "redis-cmds/op"), rs.get(write, "redis-cmds/op"))
+			}
+		}
+	}
+	first := true
+	for _, name := range rs.order {
+		if !strings.HasPrefix(name, "BenchmarkRedisMemory/") {
+			continue
+		}
+		if first {
+			p("\n## Redis memory per session (BenchmarkRedisMemory)\n\n")
+			p("INFO `used_memory` before and after storing 100,000 sessions (43-character keys under\n")
+			p("`scs:session:`, one hour to live), per codec and session size.\n\n")
+			p("| variant | encoded B | Redis B/session | MB per 100,000 |\n|---|---:|---:|---:|\n")
+			first = false
+		}
+		p("| %s | %.0f | %.0f | %.1f |\n", strings.TrimPrefix(name, "BenchmarkRedisMemory/"),
+			rs.get(name, "blob-B"), rs.get(name, "B/session"), rs.get(name, "MB/100k"))
+	}
 }
 
 func dash(v float64) string {

@@ -184,6 +184,11 @@ func liveSession(rec []byte, now time.Time) bool {
 	return rec != nil && !expired(rec, now) && !mark.Is(rec[8:])
 }
 
+// expiryOf returns a record's expiry; rec holds at least 8 bytes.
+func expiryOf(rec []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(rec)))
+}
+
 // expired reports whether a record is past its expiry; a record too short
 // to hold one is treated as expired, so the sweep removes it.
 func expired(rec []byte, now time.Time) bool {
@@ -207,6 +212,8 @@ var (
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
 	_ store.CompareCommitter     = (*Store)(nil)
+	_ store.IdleFinder           = (*Store)(nil)
+	_ store.Walker               = (*Store)(nil)
 )
 
 // Find returns token's session if it exists and has not expired.
@@ -228,6 +235,41 @@ func (s *Store) FindCtx(ctx context.Context, token string) (b []byte, found bool
 		return nil
 	})
 	return b, found, wrap("find", err)
+}
+
+// FindIdleCtx implements store.IdleFinder: a read transaction returns
+// token's session; only if it expires in less than below does a write
+// transaction (one fsync, as TouchCtx) move its expiry to idle from now,
+// if it is still the same live session.
+func (s *Store) FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, time.Time{}, err
+	}
+	var due bool
+	err = s.db.View(func(tx *bolt.Tx) error {
+		rec := tx.Bucket(s.bucket).Get([]byte(token))
+		now := time.Now()
+		if !liveSession(rec, now) {
+			return nil
+		}
+		b, found = bytes.Clone(rec[8:]), true
+		due = expiryOf(rec).Sub(now) < below
+		return nil
+	})
+	if err != nil || !due {
+		return b, found, time.Time{}, wrap("find", err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(s.bucket)
+		rec := bk.Get([]byte(token))
+		now := time.Now()
+		if !liveSession(rec, now) || !bytes.Equal(rec[8:], b) || expiryOf(rec).Sub(now) >= below {
+			return nil // changed meanwhile: the writer set the expiry
+		}
+		extended = now.Add(idle)
+		return bk.Put([]byte(token), record(b, extended))
+	})
+	return b, found, extended, wrap("find", err)
 }
 
 // Commit stores b under token until expiry.
@@ -314,6 +356,54 @@ func (s *Store) TouchCtx(ctx context.Context, token string, expiry time.Time) er
 		}
 		return bk.Put([]byte(token), record(cur[8:], expiry))
 	}))
+}
+
+// walkBatch is how many sessions one read transaction of WalkCtx copies.
+const walkBatch = 100
+
+// WalkCtx implements store.Walker: each read transaction copies at most
+// 100 live sessions, and fn runs outside any transaction, so it may use
+// the store (a write inside a read transaction would deadlock bbolt).
+func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error {
+	var after []byte // the last key seen; nil before the first batch
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var keys []string
+		var vals [][]byte
+		now := time.Now()
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(s.bucket).Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(keys) < walkBatch; k, v = c.Next() {
+				after = bytes.Clone(k)
+				if liveSession(v, now) {
+					keys, vals = append(keys, string(k)), append(vals, bytes.Clone(v[8:]))
+				}
+			}
+			if k == nil {
+				after = nil // the end: no further batch
+			}
+			return nil
+		})
+		if err != nil {
+			return wrap("walk", err)
+		}
+		for i, k := range keys {
+			if err := fn(k, vals[i]); err != nil {
+				return err
+			}
+		}
+		if after == nil {
+			return nil
+		}
+	}
 }
 
 // All returns every live session keyed by token.

@@ -236,3 +236,9 @@ func TestTwoManagersOneFile(t *testing.T) {
 func TestRetire(t *testing.T) {
 	storetest.Retire(t, open(t, filepath.Join(t.TempDir(), "s.db")))
 }
+
+func TestFindIdle(t *testing.T) {
+	storetest.FindIdle(t, open(t, filepath.Join(t.TempDir(), "s.db")))
+}
+
+func TestWalk(t *testing.T) { storetest.Walk(t, open(t, filepath.Join(t.TempDir(), "s.db"))) }

@@ -126,6 +126,7 @@ var (
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
 	_ store.CompareCommitter     = (*Store)(nil)
+	_ store.IdleFinder           = (*Store)(nil)
 )
 
 // get returns key's live entry of any kind. Callers hold mu.
@@ -151,6 +152,25 @@ func (s *Store) FindCtx(_ context.Context, token string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	return it.b, true, nil // blobs are never modified in place
+}
+
+// FindIdleCtx implements store.IdleFinder: in one critical section it
+// returns token's session and, if it expires in less than below, moves its
+// expiry to idle from now.
+func (s *Store) FindIdleCtx(_ context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it, ok := s.get(token, now)
+	if !ok || it.kind != session {
+		return nil, false, time.Time{}, nil
+	}
+	if it.expiry.Sub(now) < below {
+		it.expiry = now.Add(idle)
+		s.items[token] = it
+		extended = it.expiry
+	}
+	return it.b, true, extended, nil
 }
 
 // Commit stores b under token until expiry.

@@ -127,3 +127,5 @@ func TestSweepStopsWithTheManager(t *testing.T) {
 	}()
 	waitNoSweep(t, true) // the Manager is garbage now
 }
+
+func TestFindIdle(t *testing.T) { storetest.FindIdle(t, memstore.New()) }

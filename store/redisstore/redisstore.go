@@ -2,11 +2,11 @@
 // one command: find is GET, commit is SET ... PX (with NX or XX when the
 // manager asks for a conditional commit), a commit of a loaded session
 // only if nobody changed it meanwhile is one EVALSHA (store.CompareCommitter),
-// delete is DEL, touch is PEXPIRE,
+// delete is DEL, touch is PEXPIRE, a read under an idle timeout is one
+// EVALSHA that also extends the expiry when it is due (store.IdleFinder),
 // retiring a token at renewal or logout is one EVALSHA of a small Lua
 // script (store.Retirer; not on a cluster, see [Store.RetireCtx]), and
-// iteration is SCAN + MGET on one connection,
-// never KEYS.
+// iteration is SCAN + MGET, never KEYS.
 //
 // It runs on a single node or a Sentinel-managed master (through a redigo
 // *redis.Pool) and on a Redis Cluster (through a *redisc.Cluster): a
@@ -102,6 +102,8 @@ var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
 	_ store.Retirer              = (*Store)(nil)
+	_ store.IdleFinder           = (*Store)(nil)
+	_ store.Walker               = (*Store)(nil)
 )
 
 // do runs one command on a pooled connection. A pooled connection can be
@@ -214,6 +216,45 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 		return nil, false, err
 	}
 	return b, true, nil
+}
+
+// findIdleScript: KEYS session key; ARGV idle ms, below ms. It returns nil
+// for no session, else the value and 1 if it extended the expiry, 0 if not.
+// A key without an expiry (PTTL -1, not written by this store) is left so.
+var findIdleScript = newScript(1, `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl >= 0 and ttl < tonumber(ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return {v, 1}
+end
+return {v, 0}`)
+
+// FindIdleCtx implements store.IdleFinder: one EVALSHA that reads the
+// session and, if its remaining TTL is below below, extends it to idle
+// with PEXPIRE. Redis's own clock decides, so processes with skewed clocks
+// agree; extended is idle from the caller's clock.
+func (s *Store) FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error) {
+	reply, err := s.eval(ctx, findIdleScript, s.prefix+token, max(idle.Milliseconds(), 1), below.Milliseconds())
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	if reply == nil {
+		return nil, false, time.Time{}, nil
+	}
+	vs, err := redis.Values(reply, nil)
+	if err != nil || len(vs) != 2 {
+		return nil, false, time.Time{}, fmt.Errorf("redisstore: find: unexpected script reply %T", reply)
+	}
+	b, err = redis.Bytes(vs[0], nil)
+	if err != nil {
+		return nil, false, time.Time{}, fmt.Errorf("redisstore: find: %w", err)
+	}
+	if n, _ := redis.Int(vs[1], nil); n == 1 {
+		extended = time.Now().Add(idle)
+	}
+	return b, true, extended, nil
 }
 
 // Commit stores b under token until expiry. One SET ... PX.
@@ -398,6 +439,77 @@ func fetch(conn redis.Conn, do func(string, ...any) (any, error), keys []string,
 		values[i] = v
 	}
 	return values, nil
+}
+
+// WalkCtx implements store.Walker: SCAN and one MGET per batch, with at
+// most one batch (WithScanBatch, default 100 sessions) in memory. fn runs
+// between batches' commands, on no connection: it may use the store. On a
+// cluster it walks what AllCtx returns, every session at once.
+func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error {
+	if s.cluster {
+		all, err := s.AllCtx(ctx)
+		if err != nil {
+			return err
+		}
+		for token, b := range all {
+			if err := fn(token, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	pattern := escapeGlob(s.prefix) + "*"
+	cursor := "0"
+	for {
+		keys, values, next, err := s.scanBatch(ctx, cursor, pattern)
+		if err != nil {
+			return err
+		}
+		for i, v := range values {
+			if v != nil && !mark.Is(v) {
+				if err := fn(strings.TrimPrefix(keys[i], s.prefix), v); err != nil {
+					return err
+				}
+			}
+		}
+		if cursor = next; cursor == "0" {
+			return nil
+		}
+	}
+}
+
+// scanBatch runs one SCAN step and one MGET of the keys it returns, on one
+// pooled connection returned before fn sees the batch.
+func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []string, values [][]byte, next string, err error) {
+	conn, err := s.conn(ctx)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
+	}
+	defer conn.Close()
+	reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN: %w", err)
+	}
+	if len(reply) != 2 {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
+	}
+	if next, err = redis.String(reply[0], nil); err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN cursor: %w", err)
+	}
+	if keys, err = redis.Strings(reply[1], nil); err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: SCAN keys: %w", err)
+	}
+	if len(keys) == 0 {
+		return nil, nil, next, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	if values, err = redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...)); err != nil {
+		return nil, nil, "", fmt.Errorf("redisstore: MGET: %w", err)
+	}
+	return keys, values, next, nil
 }
 
 // escapeGlob quotes the characters SCAN MATCH treats specially.

@@ -208,3 +208,31 @@ func TestRetire(t *testing.T) {
 		t.Errorf("EVAL sent %d times, want 3 (one NOSCRIPT fallback per script): %v", calls["eval"], calls)
 	}
 }
+
+// TestFindIdle runs the shared IdleFinder walk, each read one command: one
+// EVALSHA (after the first, which falls back to EVAL on an empty script
+// cache), whose PEXPIRE runs only when the extension is due.
+func TestFindIdle(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	srv.Do("SCRIPT", "FLUSH")
+	var stats map[string]int64
+	calls := srv.ClientCalls(func() {
+		stats = srv.Calls(func() { storetest.FindIdle(t, redisstore.New(srv.Pool())) })
+	})
+	delete(calls, "info")
+	// 8 finds, 2 commits, 1 retire; the first EVALSHA of each script
+	// fails with NOSCRIPT and is sent again as EVAL.
+	want := map[string]int64{"eval": 2, "evalsha": 9, "set": 2}
+	if fmt.Sprint(calls) != fmt.Sprint(want) {
+		t.Errorf("sent %v, want %v", calls, want)
+	}
+	if stats["pexpire"] != 1 {
+		t.Errorf("Redis ran %d PEXPIRE, want 1 (one due extension)", stats["pexpire"])
+	}
+}
+
+// TestWalk runs the shared walk with batches of 7.
+func TestWalk(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	storetest.Walk(t, redisstore.New(srv.Pool(), redisstore.WithScanBatch(7)))
+}
