@@ -268,6 +268,19 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		m.sm.Put(ctx, key, v)
 		return nil
 	}
+	if nv, ok := bridge.Native(v); ok {
+		// A basic value is kept as the Go value the next request decodes,
+		// so scs's getters (GetString, PopString...) read it in this
+		// request too. It always encodes, in about its own size, so it is
+		// encoded once, at commit: only a string or byte slice can be too
+		// large, and its length is the least its encoding takes (the
+		// commit still checks the whole session).
+		if err := checkSize(nativeSize(nv), m.maxSize); err != nil {
+			return fmt.Errorf("%w (put %q)", err, key)
+		}
+		m.sm.Put(ctx, key, nv)
+		return nil
+	}
 	val, err := m.valueCodec.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("manager: put %q: %w", key, err)
@@ -275,19 +288,24 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	if err := checkSize(val.Size(), m.maxSize); err != nil {
 		return fmt.Errorf("%w (put %q)", err, key)
 	}
-	if nv, ok := bridge.Native(v); ok {
-		// A basic value is kept as the Go value the next request decodes,
-		// so scs's getters (GetString, PopString...) read it in this
-		// request too; the commit encodes it again, which costs little.
-		m.sm.Put(ctx, key, nv)
-		return nil
-	}
 	m.sm.Put(ctx, key, val)
 	return nil
 }
 
 // Remove deletes key from the session; a missing key is not an error.
 func (m *Manager) Remove(ctx context.Context, key string) { m.sm.Remove(ctx, key) }
+
+// nativeSize is the least number of bytes a basic value encodes to that
+// can matter for MaxSize: the length of a string or byte slice.
+func nativeSize(v any) int {
+	switch v := v.(type) {
+	case string:
+		return len(v)
+	case []byte:
+		return len(v)
+	}
+	return 0
+}
 
 // checkSize returns ErrTooLarge when n encoded bytes exceed max (> 0).
 func checkSize(n, max int) error {
