@@ -195,10 +195,13 @@ func (s *Server) Restart() {
 // Pool returns a redigo pool for the server, closed at test end.
 func (s *Server) Pool() *redis.Pool {
 	p := &redis.Pool{
-		MaxIdle: 16, MaxActive: 64, Wait: true, IdleTimeout: time.Minute,
+		// As many idle as active: a load test must not close and redial
+		// connections all the time, which a loaded machine can make slower
+		// than any dial timeout.
+		MaxIdle: 64, MaxActive: 64, Wait: true, IdleTimeout: time.Minute,
 		Dial: func() (redis.Conn, error) {
 			return redis.Dial("tcp", s.Addr(), redis.DialPassword(s.opts.Password),
-				redis.DialConnectTimeout(time.Second), redis.DialReadTimeout(5*time.Second),
+				redis.DialConnectTimeout(5*time.Second), redis.DialReadTimeout(5*time.Second),
 				redis.DialWriteTimeout(5*time.Second))
 		},
 	}
