@@ -53,6 +53,10 @@ type Config struct {
 //   - Cookie: the name, path, domain and SameSite of Cookie, Secure if
 //     Cookie.Secure (else Secure on HTTPS requests only), a browser-session
 //     cookie without MaxAge, as express-session sets it.
+//   - MaxSize: none (-1). Node writes sessions of any size, and the manager
+//     deletes a stored session over MaxSize as corrupt: that would sign the
+//     user out of the Express app too. Set one only if Node never writes
+//     larger sessions.
 //
 // Change other fields (Logger, Hooks, ErrorHandler, MaxSize) as needed,
 // but not these. It fails with [ErrNoSecret] or [ErrConfig].
@@ -85,6 +89,11 @@ func (c Config) ManagerConfig() (manager.Config, error) {
 		Tokens:      cookieTokens{signer},
 		Lifetime:    life,
 		IdleTimeout: life,
+		// Node writes sessions of any size, and a stored session over
+		// MaxSize counts as corrupt and is deleted: a Go read must not
+		// sign a user out of the Express app. Nesting stays capped
+		// (codec.MaxDepth), so no size is needed to keep decoding safe.
+		MaxSize: -1,
 		Cookie: manager.CookieConfig{
 			Name: name, Path: c.Cookie.Path, Domain: c.Cookie.Domain,
 			Secure: c.Cookie.Secure, SameSite: sameSite,

@@ -36,6 +36,7 @@ type Store struct {
 var (
 	_ store.ConditionalCommitter = (*Store)(nil)
 	_ store.Toucher              = (*Store)(nil)
+	_ store.Remover              = (*Store)(nil)
 )
 
 // NewStore returns a Store on pool with key prefix prefix ("" means
@@ -126,8 +127,16 @@ func (s *Store) Delete(sid string) error { return s.DeleteCtx(context.Background
 
 // DeleteCtx is Delete with a context.
 func (s *Store) DeleteCtx(ctx context.Context, sid string) error {
-	_, err := s.do(ctx, "DEL", s.prefix+sid)
+	_, err := s.RemoveCtx(ctx, sid)
 	return err
+}
+
+// RemoveCtx is DeleteCtx reporting whether there was a session (DEL's
+// count), so that a token renewal after a finished sign-out ends signed
+// out (store.Remover). One DEL, as connect-redis's destroy.
+func (s *Store) RemoveCtx(ctx context.Context, sid string) (bool, error) {
+	n, err := redis.Int(s.do(ctx, "DEL", s.prefix+sid))
+	return n > 0, err
 }
 
 // TouchCtx moves sid's expiry as connect-redis's touch does: one EXPIRE

@@ -143,11 +143,16 @@ func (notIterable) All() (map[string][]byte, error)                   { return n
 func (notIterable) AllCtx(context.Context) (map[string][]byte, error) { return nil, ErrNotIterable }
 
 // plainDelete is scs's behaviour for stores that cannot retire a token:
-// delete it, and create the renewed session unconditionally. A renewal
-// racing a logout can then keep the session alive.
+// delete it, and create the renewed session unconditionally. With a
+// store.Remover, a renewal of a session already deleted (a finished
+// sign-out) ends signed out; one racing the sign-out can still keep the
+// session alive.
 type plainDelete struct{ s scs.CtxStore }
 
 func (p plainDelete) RetireCtx(ctx context.Context, key string, _ time.Duration) (bool, error) {
+	if r, ok := p.s.(store.Remover); ok {
+		return r.RemoveCtx(ctx, key)
+	}
 	return true, p.s.DeleteCtx(ctx, key)
 }
 

@@ -114,3 +114,12 @@ type Retirer interface {
 	// A live session under token is left alone.
 	EndCtx(ctx context.Context, token string) error
 }
+
+// Remover deletes a session and reports whether there was one, in one
+// store operation (Redis: DEL's count). The manager uses it where the
+// store has no Retirer, so that a renewal of a session deleted meanwhile —
+// by a sign-out in another request — ends signed out instead of carrying
+// the session over.
+type Remover interface {
+	RemoveCtx(ctx context.Context, token string) (existed bool, err error)
+}

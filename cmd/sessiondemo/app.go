@@ -106,6 +106,9 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		p.Flash = msg
 		_ = flash.Remove(ctx)
 	}
+	if r.URL.Query().Get("invalid") == "name" {
+		p.Flash = "Please give a name of 1 to 40 characters."
+	}
 	// A stored session that now holds nothing (at most it held a flash
 	// message, which has done its job): end it rather than keep it a day.
 	// One that holds anything else is not ours to end: in Express mode it
@@ -153,8 +156,9 @@ func (a *app) signIn(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := strings.TrimSpace(r.FormValue("name"))
 	if name == "" || utf8.RuneCountInString(name) > 40 {
-		_ = flash.Put(ctx, "Please give a name of 1 to 40 characters.")
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		// Said in the URL, not in a flash: a visitor without a session
+		// must not get one stored for a refused form (anonymous floods).
+		http.Redirect(w, r, "/?invalid=name", http.StatusSeeOther)
 		return
 	}
 	// A new token at sign-in: a token planted before it (session fixation)
@@ -183,11 +187,14 @@ func signInTime() time.Time { return time.Now().UTC().Truncate(time.Millisecond)
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	stored := a.m.Token(ctx) != "" // a visitor without a session gets none
 	if err := a.m.Destroy(ctx); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	_ = flash.Put(ctx, "Signed out.")
+	if stored {
+		_ = flash.Put(ctx, "Signed out.")
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -593,7 +593,10 @@ return 1`)
 // the same session can leave the renewed session alive.
 func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) (bool, error) {
 	if s.cluster {
-		return true, s.DeleteCtx(ctx, token)
+		// No marks across slots: a plain DEL, whose count still tells a
+		// renewal that a finished sign-out deleted the session.
+		n, err := redis.Int(s.do(ctx, "DEL", s.prefix+token))
+		return n > 0, err
 	}
 	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
 		max(ttl.Milliseconds(), 1), mark.Pending()))
