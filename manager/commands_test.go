@@ -104,6 +104,7 @@ func TestIdleTimeoutWithoutRewrites(t *testing.T) {
 	// Many reads within one refresh window, alternating between the two
 	// processes: one command each, and at most one extension in all.
 	var stats map[string]int64
+	start := time.Now()
 	calls := rs.ClientCalls(func() {
 		stats = rs.Calls(func() {
 			for i := 0; i < 20; i++ {
@@ -117,13 +118,16 @@ func TestIdleTimeoutWithoutRewrites(t *testing.T) {
 			}
 		})
 	})
-	t.Logf("client calls %v, in Redis %v", calls, stats)
+	// One extension per refresh window at most: on a loaded machine the
+	// 20 reads may span more than one window.
+	windows := 1 + int64(time.Since(start)/(idle/4))
+	t.Logf("client calls %v, in Redis %v, over %d refresh windows", calls, stats, windows)
 	delete(calls, "info") // Calls's own, around the reads
 	if fmt.Sprint(calls) != fmt.Sprint(map[string]int64{"evalsha": 20}) {
 		t.Errorf("20 quick reads sent %v: want 20 EVALSHA and nothing else", calls)
 	}
-	if stats["set"] != 0 || stats["pexpire"] > 1 {
-		t.Errorf("20 quick reads ran %v in Redis: want no SET, at most one PEXPIRE", stats)
+	if stats["set"] != 0 || stats["pexpire"] > windows {
+		t.Errorf("20 quick reads ran %v in Redis over %d refresh windows: want no SET, at most one PEXPIRE per window", stats, windows)
 	}
 
 	// Reads spread over 3× the idle timeout keep the session alive, by
