@@ -18,7 +18,8 @@ const DefaultPort = 6379
 //	rediss://...  valkey://...  valkeys://...  unix://[:password@]/path[?db=N]
 //
 // Rules: schemes are case-insensitive and TLS is exactly rediss and valkeys;
-// an empty host is localhost and an empty port 6379; IPv6 hosts must be
+// an empty host is localhost and no port 6379 (a ":" with no port after
+// it is an error: usually an unset variable); IPv6 hosts must be
 // bracketed (a zone is written %25); userinfo is percent-decoded with "+"
 // literal, ":pw" and a lone "pw@" are a password (as in redis-cli; many
 // clients read a lone value as a username instead: see docs/heroku.md),
@@ -181,6 +182,7 @@ func (c *Config) parseUnix(hostport, path string, opts map[string]string) error 
 
 func splitHostPort(hostport string) (string, int, error) {
 	host, portStr := hostport, ""
+	colon := false // "host:" with nothing after it: a port left out by mistake
 	if strings.HasPrefix(hostport, "[") {
 		end := strings.IndexByte(hostport, ']')
 		if end < 0 {
@@ -193,7 +195,7 @@ func splitHostPort(hostport string) (string, int, error) {
 			if !ok {
 				return "", 0, invalid("unexpected characters after ] in the host")
 			}
-			portStr = p
+			portStr, colon = p, true
 		}
 		zoneHost, err := url.PathUnescape(host)
 		if err != nil {
@@ -208,13 +210,18 @@ func splitHostPort(hostport string) (string, int, error) {
 		if strings.Count(hostport, ":") > 1 {
 			return "", 0, invalid("IPv6 hosts must be in brackets: redis://[::1]:6379")
 		}
-		host, portStr, _ = strings.Cut(hostport, ":")
+		host, portStr, colon = strings.Cut(hostport, ":")
 		if !validHostname(host) {
 			return "", 0, invalid("host has characters not allowed in a hostname")
 		}
 	}
 	if host == "" {
 		host = "localhost"
+	}
+	if colon && portStr == "" {
+		// Often an unset variable in "redis://$HOST:$PORT": dialling 6379
+		// instead could reach another server than the one meant.
+		return "", 0, invalid("empty port after ':' (leave out the ':' for the default port)")
 	}
 	port := DefaultPort
 	if portStr != "" {
