@@ -37,12 +37,12 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		w.Header().Add("Vary", "Cookie")
+		st := &requestState{m: m, loading: true}
+		addVary(w.Header(), st)
 		if err := m.checkSettings(); err != nil {
 			m.fail(w, r, err)
 			return
 		}
-		st := &requestState{m: m, loading: true}
 		ctx, err := m.load(r.Context(), st, m.requestToken(r))
 		if err != nil {
 			m.fail(w, r, err)
@@ -58,13 +58,25 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	})
 }
 
+// addVary adds "Vary: Cookie" to h. The usual case, no Vary yet, takes
+// its one-element slice from st, which is allocated per request anyway,
+// instead of a new one; its capacity is 1, so a later Add copies it.
+func addVary(h http.Header, st *requestState) {
+	if _, ok := h["Vary"]; ok {
+		h.Add("Vary", "Cookie")
+		return
+	}
+	st.vary[0] = "Cookie"
+	h["Vary"] = st.vary[:1:1]
+}
+
 // errExpired: the loaded session is past its absolute deadline.
 var errExpired = errors.New("sessionkit: session past its Lifetime")
 
 // load puts a fresh requestState in ctx and loads the session. A stored blob
 // that no longer decodes is deleted and replaced by a fresh session.
 func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
-	base := context.WithValue(parent, ctxKey{}, st)
+	base := withState(parent, st)
 	ctx, err := m.sm.Load(base, token)
 	st.mu.Lock()
 	st.loading = false
