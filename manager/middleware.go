@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 	"github.com/sessionkit/sessionkit/store"
 )
 
@@ -82,20 +83,19 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	st.loading = false
 	loaded := st.loadedTok != ""
 	st.mu.Unlock()
-	if err == nil && loaded && m.idle > 0 {
+	if err == nil && loaded {
+		deadline, remember := m.loadedCookie(ctx, st)
 		// Past its Lifetime: a store that extends idle expiries as it
 		// reads (store.IdleFinder) does not know the deadline, which is
 		// inside the blob, so the key may outlive it by up to IdleTimeout.
 		// It ends here, and is deleted so that reads cannot keep it.
-		if d := m.sm.Deadline(ctx); !d.IsZero() && d.Before(time.Now()) {
+		if m.idle > 0 && !deadline.IsZero() && deadline.Before(time.Now()) {
 			err = errExpired
+		} else {
+			st.cookieExpiry, st.cookieRemember = deadline, remember
 		}
 	}
 	if err == nil {
-		if loaded {
-			st.cookieExpiry = m.sm.Deadline(ctx)
-			st.cookieRemember = m.sm.GetBool(ctx, rememberMeKey)
-		}
 		return ctx, nil
 	}
 	if !errors.Is(err, codec.ErrCorrupt) && err != errExpired {
@@ -117,6 +117,24 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 			slog.String("err", derr.Error()))
 	}
 	return m.sm.Load(base, "")
+}
+
+// loadedCookie returns the loaded session's deadline and RememberMe flag:
+// what the browser's cookie says. From a sessionkit blob they are read
+// straight from the bytes scs just decoded, as scs's Deadline and GetBool
+// would return them; each of those costs an allocation (scs boxes its
+// context key on every call), on every request.
+func (m *Manager) loadedCookie(ctx context.Context, st *requestState) (deadline time.Time, remember bool) {
+	if m.valueCodec != nil {
+		st.mu.Lock()
+		b := st.merge.loaded
+		st.mu.Unlock()
+		if d, v, ok := bridge.Peek(b, rememberMeKey); ok {
+			remember, _ = v.(bool)
+			return d, remember
+		}
+	}
+	return m.sm.Deadline(ctx), m.sm.GetBool(ctx, rememberMeKey)
 }
 
 // sessionWriter commits the session just before the response starts.
