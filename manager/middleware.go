@@ -137,6 +137,19 @@ func (m *Manager) loadedCookie(ctx context.Context, st *requestState) (deadline 
 	return m.sm.Deadline(ctx), m.sm.GetBool(ctx, rememberMeKey)
 }
 
+// rememberIn returns the RememberMe flag of the session just committed as
+// b: read from b when it is a sessionkit blob, sparing scs's GetBool and
+// its allocation.
+func (m *Manager) rememberIn(ctx context.Context, b []byte) bool {
+	if m.valueCodec != nil {
+		if _, v, ok := bridge.Peek(b, rememberMeKey); ok {
+			remember, _ := v.(bool)
+			return remember
+		}
+	}
+	return m.sm.GetBool(ctx, rememberMeKey)
+}
+
 // sessionWriter commits the session just before the response starts.
 type sessionWriter struct {
 	http.ResponseWriter
@@ -224,8 +237,9 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		st.mu.Lock()
 		expiry := st.expiry
 		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
+		committed := st.merge.loaded // the blob just stored
 		st.mu.Unlock()
-		if unchanged && m.sm.GetBool(ctx, rememberMeKey) == st.cookieRemember {
+		if unchanged && m.rememberIn(ctx, committed) == st.cookieRemember {
 			return nil // the browser's cookie already says all this
 		}
 		m.writeCookie(ctx, w, r, token, expiry)
