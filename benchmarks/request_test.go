@@ -49,7 +49,14 @@ type variant struct {
 	read   http.Handler
 	write  http.Handler
 	cookie string
+	// nocookie serves a request without a session cookie that uses no
+	// session: a public page behind the session middleware.
+	nocookie http.Handler
 }
+
+// okHandler is the handler behind the session middleware on the no-cookie
+// route; the floor serves it bare.
+var okHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") })
 
 // sent counts the commands every benchmark pool sends (newPool).
 var sent struct {
@@ -123,7 +130,7 @@ func floorVariant(pool *redis.Pool) variant {
 	}
 	read, write := handler(false), handler(true)
 	return variant{
-		name: "floor", read: read, write: write, cookie: "session",
+		name: "floor", read: read, write: write, cookie: "session", nocookie: okHandler,
 		seed: func(b *testing.B) []string {
 			conn := pool.Get()
 			defer conn.Close()
@@ -163,7 +170,7 @@ func scsVariant(pool *redis.Pool, idle bool) variant {
 		fmt.Fprint(w, "ok")
 	})
 	h := sm.LoadAndSave(mux)
-	return variant{name: "scs-gob-redisstore", read: h, write: h, cookie: "session",
+	return variant{name: "scs-gob-redisstore", read: h, write: h, cookie: "session", nocookie: sm.LoadAndSave(okHandler),
 		seed: func(b *testing.B) []string { return seedThrough(b, h, "session", sessionsPerVariant) }}
 }
 
@@ -199,7 +206,7 @@ func sessionkitVariant(name string, c codec.Codec, pool *redis.Pool, idle bool) 
 		fmt.Fprint(w, "ok")
 	})
 	h := m.LoadAndSave(mux)
-	return variant{name: name, read: h, write: h, cookie: m.CookieName(),
+	return variant{name: name, read: h, write: h, cookie: m.CookieName(), nocookie: m.LoadAndSave(okHandler),
 		seed: func(b *testing.B) []string { return seedThrough(b, h, m.CookieName(), sessionsPerVariant) }}
 }
 
@@ -214,12 +221,18 @@ func allVariants(pool *redis.Pool, op string) []variant {
 	}
 }
 
-var ops = []string{"read", "write", "read-idle"}
+var ops = []string{"read", "write", "read-idle", "nocookie"}
+
+// nocookiePath is the no-cookie route's path: its requests carry no cookie.
+const nocookiePath = "/nocookie"
 
 // handlerFor returns the path and handler serving op.
 func (v variant) handlerFor(op string) (string, http.Handler) {
-	if op == "write" {
+	switch op {
+	case "write":
 		return "/write", v.write
+	case "nocookie":
+		return nocookiePath, v.nocookie
 	}
 	return "/read", v.read
 }
@@ -275,7 +288,9 @@ func BenchmarkRequest(b *testing.B) {
 			client := &http.Client{Transport: transport}
 			for pb.Next() {
 				req, _ := http.NewRequest("GET", ts.URL+path, nil)
-				req.Header.Set("Cookie", v.cookie+"="+tok)
+				if path != nocookiePath {
+					req.Header.Set("Cookie", v.cookie+"="+tok)
+				}
 				resp, err := client.Do(req)
 				if err != nil {
 					b.Error(err)
@@ -303,7 +318,9 @@ func BenchmarkHandler(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "GET", path, nil)
-			req.Header.Set("Cookie", v.cookie+"="+tok)
+			if path != nocookiePath {
+				req.Header.Set("Cookie", v.cookie+"="+tok)
+			}
 			w := &discardWriter{h: http.Header{}}
 			for pb.Next() {
 				clear(w.h)

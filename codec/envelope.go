@@ -155,7 +155,7 @@ func (c *codec) Decode(b []byte) (deadline time.Time, values map[string]any, err
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: key truncated", ErrCorrupt, i)
 		}
 		p += n
-		key := string(b[p : p+int(klen)])
+		key := keyName(b[p : p+int(klen)])
 		p += int(klen)
 		if len(b)-p < 6 {
 			return time.Time{}, nil, fmt.Errorf("%w: entry %d: header truncated", ErrCorrupt, i)

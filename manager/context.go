@@ -46,6 +46,30 @@ type requestState struct {
 	walkBlob []byte
 
 	writer sessionWriter
+	ctx    stateContext
+	vary   [1]string // the Vary header's value slice, see LoadAndSave
+}
+
+// stateContext is the request's context with its requestState: it answers
+// ctxKey itself rather than through context.WithValue, because it lives
+// inside the requestState the middleware allocates anyway — one allocation
+// per request fewer.
+type stateContext struct {
+	context.Context
+	st *requestState
+}
+
+func (c *stateContext) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return c.st
+	}
+	return c.Context.Value(key)
+}
+
+// withState returns parent carrying st.
+func withState(parent context.Context, st *requestState) context.Context {
+	st.ctx = stateContext{Context: parent, st: st}
+	return &st.ctx
 }
 
 func (st *requestState) isLoading() bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sessionkit/sessionkit/codec"
+	"github.com/sessionkit/sessionkit/internal/bridge"
 	"github.com/sessionkit/sessionkit/store"
 )
 
@@ -37,12 +38,12 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		w.Header().Add("Vary", "Cookie")
+		st := &requestState{m: m, loading: true}
+		addVary(w.Header(), st)
 		if err := m.checkSettings(); err != nil {
 			m.fail(w, r, err)
 			return
 		}
-		st := &requestState{m: m, loading: true}
 		ctx, err := m.load(r.Context(), st, m.requestToken(r))
 		if err != nil {
 			m.fail(w, r, err)
@@ -58,32 +59,43 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	})
 }
 
+// addVary adds "Vary: Cookie" to h. The usual case, no Vary yet, takes
+// its one-element slice from st, which is allocated per request anyway,
+// instead of a new one; its capacity is 1, so a later Add copies it.
+func addVary(h http.Header, st *requestState) {
+	if _, ok := h["Vary"]; ok {
+		h.Add("Vary", "Cookie")
+		return
+	}
+	st.vary[0] = "Cookie"
+	h["Vary"] = st.vary[:1:1]
+}
+
 // errExpired: the loaded session is past its absolute deadline.
 var errExpired = errors.New("sessionkit: session past its Lifetime")
 
 // load puts a fresh requestState in ctx and loads the session. A stored blob
 // that no longer decodes is deleted and replaced by a fresh session.
 func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
-	base := context.WithValue(parent, ctxKey{}, st)
+	base := withState(parent, st)
 	ctx, err := m.sm.Load(base, token)
 	st.mu.Lock()
 	st.loading = false
 	loaded := st.loadedTok != ""
 	st.mu.Unlock()
-	if err == nil && loaded && m.idle > 0 {
+	if err == nil && loaded {
+		deadline, remember := m.loadedCookie(ctx, st)
 		// Past its Lifetime: a store that extends idle expiries as it
 		// reads (store.IdleFinder) does not know the deadline, which is
 		// inside the blob, so the key may outlive it by up to IdleTimeout.
 		// It ends here, and is deleted so that reads cannot keep it.
-		if d := m.sm.Deadline(ctx); !d.IsZero() && d.Before(time.Now()) {
+		if m.idle > 0 && !deadline.IsZero() && deadline.Before(time.Now()) {
 			err = errExpired
+		} else {
+			st.cookieExpiry, st.cookieRemember = deadline, remember
 		}
 	}
 	if err == nil {
-		if loaded {
-			st.cookieExpiry = m.sm.Deadline(ctx)
-			st.cookieRemember = m.sm.GetBool(ctx, rememberMeKey)
-		}
 		return ctx, nil
 	}
 	if !errors.Is(err, codec.ErrCorrupt) && err != errExpired {
@@ -105,6 +117,37 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 			slog.String("err", derr.Error()))
 	}
 	return m.sm.Load(base, "")
+}
+
+// loadedCookie returns the loaded session's deadline and RememberMe flag:
+// what the browser's cookie says. From a sessionkit blob they are read
+// straight from the bytes scs just decoded, as scs's Deadline and GetBool
+// would return them; each of those costs an allocation (scs boxes its
+// context key on every call), on every request.
+func (m *Manager) loadedCookie(ctx context.Context, st *requestState) (deadline time.Time, remember bool) {
+	if m.valueCodec != nil {
+		st.mu.Lock()
+		b := st.merge.loaded
+		st.mu.Unlock()
+		if d, v, ok := bridge.Peek(b, rememberMeKey); ok {
+			remember, _ = v.(bool)
+			return d, remember
+		}
+	}
+	return m.sm.Deadline(ctx), m.sm.GetBool(ctx, rememberMeKey)
+}
+
+// rememberIn returns the RememberMe flag of the session just committed as
+// b: read from b when it is a sessionkit blob, sparing scs's GetBool and
+// its allocation.
+func (m *Manager) rememberIn(ctx context.Context, b []byte) bool {
+	if m.valueCodec != nil {
+		if _, v, ok := bridge.Peek(b, rememberMeKey); ok {
+			remember, _ := v.(bool)
+			return remember
+		}
+	}
+	return m.sm.GetBool(ctx, rememberMeKey)
 }
 
 // sessionWriter commits the session just before the response starts.
@@ -194,8 +237,9 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		st.mu.Lock()
 		expiry := st.expiry
 		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
+		committed := st.merge.loaded // the blob just stored
 		st.mu.Unlock()
-		if unchanged && m.sm.GetBool(ctx, rememberMeKey) == st.cookieRemember {
+		if unchanged && m.rememberIn(ctx, committed) == st.cookieRemember {
 			return nil // the browser's cookie already says all this
 		}
 		m.writeCookie(ctx, w, r, token, expiry)

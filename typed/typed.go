@@ -72,24 +72,14 @@ func Exists(ctx context.Context, key string) bool {
 // as converts a raw session value, as the manager holds it, to T,
 // decoding it if it is still encoded. key only names the value in errors.
 func as[T any](key string, v any) (T, error) {
-	var out T
-	want := reflect.TypeFor[T]()
 	if enc, ok := v.(*codec.Value); ok {
-		if !kindFits(enc.Kind(), want) {
-			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want}
-		}
-		if err := enc.Decode(&out); err != nil {
-			if errors.Is(err, codec.ErrCorrupt) {
-				// The bytes are damaged, not of another type: no T would do.
-				return out, fmt.Errorf("typed: key %q: %w", key, err)
-			}
-			return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want, Err: err}
-		}
-		return out, nil
+		return decodeAs[T](key, enc)
 	}
 	if t, ok := v.(T); ok {
 		return t, nil
 	}
+	var out T
+	want := reflect.TypeFor[T]()
 	if v == nil && nilable(want.Kind()) {
 		return out, nil
 	}
@@ -101,6 +91,25 @@ func as[T any](key string, v any) (T, error) {
 		stored = reflect.TypeOf(v).String()
 	}
 	return out, &TypeError{Key: key, Stored: stored, Want: want}
+}
+
+// decodeAs decodes an encoded value into a T. It is apart from as because
+// its T escapes to the heap (Decode takes a pointer): inside as, that
+// allocation would be paid by every read of a value already decoded too.
+func decodeAs[T any](key string, enc *codec.Value) (T, error) {
+	var out T
+	want := reflect.TypeFor[T]()
+	if !kindFits(enc.Kind(), want) {
+		return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want}
+	}
+	if err := enc.Decode(&out); err != nil {
+		if errors.Is(err, codec.ErrCorrupt) {
+			// The bytes are damaged, not of another type: no T would do.
+			return out, fmt.Errorf("typed: key %q: %w", key, err)
+		}
+		return out, &TypeError{Key: key, Stored: enc.Kind().String(), Want: want, Err: err}
+	}
+	return out, nil
 }
 
 // convertible reports whether a native value of type have is read as want

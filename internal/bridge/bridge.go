@@ -4,13 +4,22 @@
 // see any of it.
 package bridge
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Native, set by package codec, returns v as the Go value a sessionkit
 // codec decodes it to after a round trip (a predeclared bool, string,
 // number, []byte or time.Time), and false for values that stay encoded
 // until read (composites, types with marshaling methods).
 var Native func(v any) (any, bool)
+
+// Peek, set by package codec, returns what decoding the sessionkit blob b
+// gives for its deadline and for the value under key (nil if absent),
+// without decoding the rest; ok is false for a blob that is not a
+// well-formed sessionkit blob.
+var Peek func(b []byte, key string) (deadline time.Time, v any, ok bool)
 
 // The session access package typed needs, set by package manager. Each
 // returns manager.ErrNoSession for a context without a session.

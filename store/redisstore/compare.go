@@ -35,7 +35,9 @@ func (s *Store) CommitIfCtx(ctx context.Context, token string, b []byte, expiry 
 		return s.DeleteCtx(ctx, token)
 	}
 	sum := sha1.Sum(loaded)
-	n, err := redis.Int(s.eval(ctx, commitIfScript, s.prefix+token, hex.EncodeToString(sum[:]), b, ms))
+	var hexSum [2 * sha1.Size]byte // on the stack: one allocation, the string
+	hex.Encode(hexSum[:], sum[:])
+	n, err := redis.Int(s.eval(ctx, commitIfScript, s.prefix+token, string(hexSum[:]), b, ms))
 	switch {
 	case err != nil:
 		return err

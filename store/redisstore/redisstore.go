@@ -534,22 +534,41 @@ const markSuffix = ":retired"
 type script struct {
 	src, sha string
 	keys     int
+	// shaArg and keysArg are sha and keys as command arguments, boxed
+	// once here rather than on every call.
+	shaArg, keysArg any
 }
 
 func newScript(keys int, src string) *script {
 	sum := sha1.Sum([]byte(src))
-	return &script{src: src, sha: hex.EncodeToString(sum[:]), keys: keys}
+	sha := hex.EncodeToString(sum[:])
+	return &script{src: src, sha: sha, keys: keys, shaArg: sha, keysArg: keys}
 }
 
+// maxEvalArgs is the most arguments any script here takes: eval builds
+// EVALSHA's argument list in one allocation up to that many.
+const maxEvalArgs = 6
+
 func (s *Store) eval(ctx context.Context, sc *script, args ...any) (any, error) {
-	full := append([]any{sc.sha, sc.keys}, args...)
+	// full escapes (redigo keeps it), but args need not: one allocation
+	// for the arguments, not the caller's variadic slice and a copy.
+	full := make([]any, 2, 2+maxEvalArgs)
+	full[0], full[1] = sc.shaArg, sc.keysArg
+	full = append(full, args...)
 	reply, err := s.do(ctx, "EVALSHA", full...)
-	var re redis.Error
-	if errors.As(err, &re) && strings.HasPrefix(string(re), "NOSCRIPT") {
+	if err != nil && noScript(err) {
 		full[0] = sc.src
 		reply, err = s.do(ctx, "EVAL", full...)
 	}
 	return reply, err
+}
+
+// noScript reports whether err is Redis's NOSCRIPT: the script cache does
+// not hold the script. Apart from eval, so that only a failing call pays
+// for errors.As's target escaping to the heap.
+func noScript(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && strings.HasPrefix(string(re), "NOSCRIPT")
 }
 
 // retireScript: KEYS session key, mark key; ARGV pending ms, pending mark.
