@@ -9,6 +9,7 @@ package redistest
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -77,10 +78,28 @@ func start(tb testing.TB, opts Options, conf string) *Server {
 	if opts.TLSCertFile != "" && opts.TLSKeyFile != "" {
 		s.TLSPort = FreePort(tb)
 	}
-	s.start()
+	for attempt := 1; ; attempt++ {
+		err := s.launch()
+		if err == nil {
+			break
+		}
+		// Another process took the free port between FreePort and the
+		// bind (parallel test binaries): try another one.
+		if errors.Is(err, errPortTaken) && attempt < 5 {
+			s.Port = FreePort(tb)
+			if s.TLSPort != 0 {
+				s.TLSPort = FreePort(tb)
+			}
+			continue
+		}
+		tb.Fatal(err)
+	}
 	tb.Cleanup(s.Kill)
 	return s
 }
+
+// errPortTaken: the server could not bind its port.
+var errPortTaken = errors.New("redistest: port already in use")
 
 // Addr is the plain TCP address, "127.0.0.1:port".
 func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)) }
@@ -121,10 +140,19 @@ func (s *Server) args() []string {
 
 func (s *Server) start() {
 	s.tb.Helper()
+	if err := s.launch(); err != nil {
+		s.tb.Fatal(err)
+	}
+}
+
+// launch starts redis-server and waits until it answers. It answers only
+// as the process it started: a server of someone else's already on the
+// port (the bind then fails) is never taken for ours.
+func (s *Server) launch() error {
 	cmd := exec.Command("redis-server", s.args()...)
 	cmd.Dir = s.Dir
 	if err := cmd.Start(); err != nil {
-		s.tb.Fatalf("redistest: starting redis-server: %v", err)
+		return fmt.Errorf("redistest: starting redis-server: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -136,18 +164,45 @@ func (s *Server) start() {
 	for {
 		select {
 		case err := <-exited:
-			s.tb.Fatalf("redistest: redis-server exited at start (%v); log:\n%s", err, s.log())
+			log := s.log()
+			if strings.Contains(log, "Address already in use") {
+				return fmt.Errorf("%w: %d", errPortTaken, s.Port)
+			}
+			return fmt.Errorf("redistest: redis-server exited at start (%v); log:\n%s", err, log)
 		default:
 		}
-		if s.ping() == nil {
-			return
+		if pid, err := s.pid(); err == nil {
+			if pid == cmd.Process.Pid {
+				return nil
+			}
+			// Someone else's server: ours fails to bind and exits.
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			s.tb.Fatalf("redistest: redis-server on port %d did not answer PING within 10s; log:\n%s", s.Port, s.log())
+			return fmt.Errorf("redistest: redis-server on port %d did not answer PING within 10s; log:\n%s", s.Port, s.log())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// pid asks the server on the port for its process id (INFO server).
+func (s *Server) pid() (int, error) {
+	c, err := redis.Dial("tcp", s.Addr(), redis.DialConnectTimeout(time.Second),
+		redis.DialReadTimeout(time.Second), redis.DialPassword(s.opts.Password))
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	info, err := redis.String(c.Do("INFO", "server"))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, errors.New("redistest: INFO server has no process_id")
 }
 
 func (s *Server) ping() error {
