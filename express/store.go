@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomodule/redigo/redis"
 
+	"github.com/sessionkit/sessionkit/internal/rediscmd"
 	"github.com/sessionkit/sessionkit/store"
 )
 
@@ -105,21 +106,9 @@ func (s *Store) CommitModeCtx(ctx context.Context, sid string, b []byte, expiry 
 	if ttl <= 0 {
 		return s.DeleteCtx(ctx, sid)
 	}
-	args := []any{s.prefix + sid, b, "EX", ttl}
-	switch mode {
-	case store.Create:
-		args = append(args, "NX")
-	case store.Update:
-		args = append(args, "XX")
-	}
-	_, err := redis.String(s.do(ctx, "SET", args...))
-	if errors.Is(err, redis.ErrNil) {
-		if mode == store.Create {
-			return store.ErrExists
-		}
-		return store.ErrGone
-	}
-	return err
+	args := rediscmd.SetArgs([]any{s.prefix + sid, b, "EX", ttl}, mode)
+	reply, err := s.do(ctx, "SET", args...)
+	return rediscmd.SetResult(reply, err, mode)
 }
 
 // Delete removes sid's session. One DEL.

@@ -32,6 +32,7 @@ import (
 	"github.com/gomodule/redigo/redis"
 	"github.com/mna/redisc"
 
+	"github.com/sessionkit/sessionkit/internal/rediscmd"
 	"github.com/sessionkit/sessionkit/store"
 	"github.com/sessionkit/sessionkit/store/internal/mark"
 )
@@ -275,21 +276,9 @@ func (s *Store) CommitModeCtx(ctx context.Context, token string, b []byte, expir
 	if ms <= 0 {
 		return s.DeleteCtx(ctx, token)
 	}
-	args := []any{s.prefix + token, b, "PX", ms}
-	switch mode {
-	case store.Create:
-		args = append(args, "NX")
-	case store.Update:
-		args = append(args, "XX")
-	}
-	_, err := redis.String(s.do(ctx, "SET", args...))
-	if errors.Is(err, redis.ErrNil) {
-		if mode == store.Create {
-			return store.ErrExists
-		}
-		return store.ErrGone
-	}
-	return err
+	args := rediscmd.SetArgs([]any{s.prefix + token, b, "PX", ms}, mode)
+	reply, err := s.do(ctx, "SET", args...)
+	return rediscmd.SetResult(reply, err, mode)
 }
 
 // Delete removes token's session. One DEL.
