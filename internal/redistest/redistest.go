@@ -172,7 +172,9 @@ func (s *Server) launch() error {
 		default:
 		}
 		if pid, err := s.pid(); err == nil {
-			if pid == cmd.Process.Pid {
+			// A server restarted on its own append-only file answers INFO
+			// while it still replies LOADING to everything else.
+			if pid == cmd.Process.Pid && s.loaded() {
 				return nil
 			}
 			// Someone else's server: ours fails to bind and exits.
@@ -203,6 +205,19 @@ func (s *Server) pid() (int, error) {
 		}
 	}
 	return 0, errors.New("redistest: INFO server has no process_id")
+}
+
+// loaded reports whether the server has finished loading its data set
+// (INFO persistence: loading:0).
+func (s *Server) loaded() bool {
+	c, err := redis.Dial("tcp", s.Addr(), redis.DialConnectTimeout(time.Second),
+		redis.DialReadTimeout(time.Second), redis.DialPassword(s.opts.Password))
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	info, err := redis.String(c.Do("INFO", "persistence"))
+	return err == nil && strings.Contains(info, "loading:0")
 }
 
 func (s *Server) ping() error {
