@@ -49,23 +49,27 @@ func NewStore(pool *redis.Pool, prefix string) *Store {
 	return &Store{pool: pool, prefix: prefix}
 }
 
-// do runs one command on a pooled connection, with ctx when it can be
-// cancelled.
-func (s *Store) do(ctx context.Context, cmd string, args ...any) (any, error) {
+// do runs one command with a's arguments on a pooled connection, within
+// ctx's deadline (rediscmd.Do: no goroutine per command). a stays the
+// caller's to release.
+func (s *Store) do(ctx context.Context, cmd string, a *rediscmd.Args) (any, error) {
 	conn, err := s.pool.GetContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("express: redis %s: getting a connection: %w", cmd, err)
 	}
-	defer conn.Close()
-	var reply any
-	if ctx.Done() == nil {
-		reply, err = conn.Do(cmd, args...)
-	} else {
-		reply, err = redis.DoContext(conn, ctx, cmd, args...)
-	}
-	if err != nil && !errors.Is(err, redis.ErrNil) {
+	reply, err := rediscmd.Do(ctx, conn, cmd, a.List())
+	conn.Close()
+	if err != nil {
 		return reply, fmt.Errorf("express: redis %s: %w", cmd, err)
 	}
+	return reply, nil
+}
+
+// do1 runs a one-key command (GET, DEL) on prefix+sid.
+func (s *Store) do1(ctx context.Context, cmd, sid string) (any, error) {
+	a := rediscmd.NewArgs().Key(s.prefix, sid, "")
+	reply, err := s.do(ctx, cmd, a)
+	a.Release()
 	return reply, err
 }
 
@@ -76,7 +80,7 @@ func (s *Store) Find(sid string) ([]byte, bool, error) {
 
 // FindCtx is Find with a context.
 func (s *Store) FindCtx(ctx context.Context, sid string) ([]byte, bool, error) {
-	b, err := redis.Bytes(s.do(ctx, "GET", s.prefix+sid))
+	b, err := redis.Bytes(s.do1(ctx, "GET", sid))
 	if errors.Is(err, redis.ErrNil) {
 		return nil, false, nil
 	}
@@ -106,8 +110,9 @@ func (s *Store) CommitModeCtx(ctx context.Context, sid string, b []byte, expiry 
 	if ttl <= 0 {
 		return s.DeleteCtx(ctx, sid)
 	}
-	args := rediscmd.SetArgs([]any{s.prefix + sid, b, "EX", ttl}, mode)
-	reply, err := s.do(ctx, "SET", args...)
+	a := rediscmd.SetCondition(rediscmd.NewArgs().Key(s.prefix, sid, "").Bytes(b).Add("EX").Int(ttl), mode)
+	reply, err := s.do(ctx, "SET", a)
+	a.Release()
 	return rediscmd.SetResult(reply, err, mode)
 }
 
@@ -124,7 +129,7 @@ func (s *Store) DeleteCtx(ctx context.Context, sid string) error {
 // count), so that a token renewal after a finished sign-out ends signed
 // out (store.Remover). One DEL, as connect-redis's destroy.
 func (s *Store) RemoveCtx(ctx context.Context, sid string) (bool, error) {
-	n, err := redis.Int(s.do(ctx, "DEL", s.prefix+sid))
+	n, err := redis.Int(s.do1(ctx, "DEL", sid))
 	return n > 0, err
 }
 
@@ -136,7 +141,9 @@ func (s *Store) TouchCtx(ctx context.Context, sid string, expiry time.Time) erro
 	if ttl <= 0 {
 		return s.DeleteCtx(ctx, sid)
 	}
-	n, err := redis.Int(s.do(ctx, "EXPIRE", s.prefix+sid, ttl))
+	a := rediscmd.NewArgs().Key(s.prefix, sid, "").Int(ttl)
+	n, err := redis.Int(s.do(ctx, "EXPIRE", a))
+	a.Release()
 	if err != nil {
 		return err
 	}

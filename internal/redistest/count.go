@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gomodule/redigo/redis"
 )
@@ -86,4 +87,13 @@ func (cc countingConn) DoContext(ctx context.Context, cmd string, args ...any) (
 
 func (cc countingConn) ReceiveContext(ctx context.Context) (any, error) {
 	return cc.Conn.(redis.ConnWithContext).ReceiveContext(ctx)
+}
+
+func (cc countingConn) DoWithTimeout(timeout time.Duration, cmd string, args ...any) (any, error) {
+	cc.c.add(cmd)
+	return redis.DoWithTimeout(cc.Conn, timeout, cmd, args...)
+}
+
+func (cc countingConn) ReceiveWithTimeout(timeout time.Duration) (any, error) {
+	return redis.ReceiveWithTimeout(cc.Conn, timeout)
 }

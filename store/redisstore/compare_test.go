@@ -2,8 +2,10 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/internal/redistest"
+	"github.com/sessionkit/sessionkit/store"
 	"github.com/sessionkit/sessionkit/store/internal/storetest"
 	"github.com/sessionkit/sessionkit/store/redisstore"
 )
@@ -62,4 +65,45 @@ func TestCommitIfAndUsersOnCluster(t *testing.T) {
 	t.Cleanup(func() { cl.Close() })
 	storetest.CommitIf(t, redisstore.New(cl, redisstore.WithPrefix("ci:")))
 	storetest.Users(t, redisstore.New(cl, redisstore.WithPrefix("us:")))
+}
+
+// TestCommitIfLargeSession: a loaded session over 1 KiB is compared by its
+// hash, a smaller one as it is; both accept the loaded session and refuse
+// a stale one, whatever the size of the other, and each sends one command.
+func TestCommitIfLargeSession(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	pool := srv.Pool()
+	sent := redistest.Count(pool)
+	s := redisstore.New(pool)
+	ctx := context.Background()
+	hour := time.Now().Add(time.Hour)
+	small, large := []byte("small session"), []byte(strings.Repeat("L", 5000))
+	large2 := append([]byte(strings.Repeat("L", 4999)), 'M') // same length and hash input size
+	steps := []struct {
+		loaded, next []byte
+		stale        []byte // a blob this step must refuse to commit over
+	}{
+		{small, large, []byte("other session")},
+		{large, large2, large2},
+		{large2, small, large},
+		{small, small, large2},
+	}
+	if err := s.CommitCtx(ctx, "t", small, hour); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range steps {
+		if err := s.CommitIfCtx(ctx, "t", []byte("never"), hour, st.stale); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("step %d: commit over a stale %d-byte session: %v, want ErrConflict", i, len(st.stale), err)
+		}
+		before := sent.Total()
+		if err := s.CommitIfCtx(ctx, "t", st.next, hour, st.loaded); err != nil {
+			t.Errorf("step %d: commit over the loaded %d-byte session: %v", i, len(st.loaded), err)
+		}
+		if n := sent.Total() - before; n != 1 {
+			t.Errorf("step %d: commit sent %d commands, want one EVALSHA", i, n)
+		}
+		if b, _, _ := s.FindCtx(ctx, "t"); string(b) != string(st.next) {
+			t.Fatalf("step %d: stored %.20q…, want %.20q…", i, b, st.next)
+		}
+	}
 }

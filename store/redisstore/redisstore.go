@@ -14,10 +14,21 @@
 // round trip to the node that owns it there too. See [Conns].
 //
 // Every call borrows a connection with pool.GetContext and runs with the
-// request's context, so a cancelled request stops waiting for a connection
-// or a reply. The store sends nothing per borrow; use a pool whose
-// TestOnBorrow checks only connections that sat idle (herokuurl.Config.Pool
-// does), not a PING on every borrow.
+// request's context: a request that has ended sends nothing, a cancelled
+// one stops waiting for a connection, and a reply is awaited until the
+// context's deadline, or without one for the connection's read timeout.
+// That costs no goroutine per command (redigo's DoContext starts one): the
+// time left becomes the connection's read deadline. A cancellation without
+// a deadline that arrives while a command is in flight is noticed when the
+// reply (or the read timeout) comes, and a deadline later than the read
+// timeout replaces it for that command. The store sends nothing per
+// borrow; use a pool whose TestOnBorrow checks only connections that sat
+// idle (herokuurl.Config.Pool does), not a PING on every borrow.
+//
+// Arguments are built in pooled buffers (keys, numbers, sessions up to
+// 1 KiB) rather than boxed one by one: a GET costs 3 allocations (the
+// pool's connection wrapper, redigo's reply and its box), a conditional
+// commit of a session up to 1 KiB 1 (the wrapper).
 package redisstore
 
 import (
@@ -65,9 +76,12 @@ type Conns interface {
 
 // Store keeps sessions in Redis. It is safe for concurrent use.
 type Store struct {
-	pool   Conns
-	prefix string
-	batch  int
+	pool Conns
+	// redisPool is pool when it is a *redis.Pool: borrowed from without
+	// an interface assertion per command.
+	redisPool *redis.Pool
+	prefix    string
+	batch     int
 	// cluster: the retire scripts cannot run (see RetireCtx).
 	cluster bool
 }
@@ -93,6 +107,7 @@ func WithScanBatch(n int) Option {
 func New(pool Conns, opts ...Option) *Store {
 	s := &Store{pool: pool, prefix: DefaultPrefix, batch: DefaultScanBatch}
 	_, s.cluster = pool.(cluster)
+	s.redisPool, _ = pool.(*redis.Pool)
 	for _, o := range opts {
 		o(s)
 	}
@@ -107,44 +122,49 @@ var (
 	_ store.Walker               = (*Store)(nil)
 )
 
-// do runs one command on a pooled connection. A pooled connection can be
-// dead without the pool knowing (Redis restarted since it was last used):
-// a command that fails on the network, rather than with a Redis error, is
-// retried once on a newly dialled connection, except SET NX, whose first
-// attempt may have succeeded unseen.
-func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err error) {
+// do runs one command on a pooled connection, with a's arguments, within
+// ctx's deadline (rediscmd.Do: no goroutine per command). A pooled
+// connection can be dead without the pool knowing (Redis restarted since
+// it was last used): a command that fails on the network, rather than with
+// a Redis error or the context's end, is retried once on a newly dialled
+// connection, except SET NX, whose first attempt may have succeeded
+// unseen. a stays the caller's to release.
+func (s *Store) do(ctx context.Context, cmd string, a *rediscmd.Args) (reply any, err error) {
 	for attempt := 0; ; attempt++ {
-		get := s.conn
-		if attempt > 0 {
-			get = s.freshConn // the pool's other idle connections may be dead too
+		var conn redis.Conn
+		if attempt == 0 {
+			conn, err = s.conn(ctx)
+		} else {
+			conn, err = s.freshConn(ctx) // the pool's other idle connections may be dead too
 		}
-		conn, err := get(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
 		}
-		cc, withCtx := conn.(redis.ConnWithContext)
-		if ctx.Done() == nil || !withCtx {
-			// A context that can never be cancelled: redigo's DoContext
-			// would spend a goroutine per command watching it for nothing.
-			// A cluster connection takes no context; its read timeout
-			// bounds the call.
-			reply, err = conn.Do(cmd, args...)
-		} else {
-			reply, err = cc.DoContext(ctx, cmd, args...)
-		}
+		reply, err = rediscmd.Do(ctx, conn, cmd, a.List())
 		conn.Close()
-		if err == nil || errors.Is(err, redis.ErrNil) {
-			return reply, err
+		if err == nil {
+			return reply, nil
 		}
-		if attempt > 0 || !retryable(ctx, err, cmd, args) {
+		if attempt > 0 || !retryable(ctx, err, cmd, a.List()) {
 			return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
 		}
 	}
 }
 
+// do1 runs a one-key command (GET, DEL, ...) on prefix+token.
+func (s *Store) do1(ctx context.Context, cmd, token string) (any, error) {
+	a := rediscmd.NewArgs().Key(s.prefix, token, "")
+	reply, err := s.do(ctx, cmd, a)
+	a.Release()
+	return reply, err
+}
+
 // conn borrows a connection: with the context when the pool takes one, and
 // able to follow cluster redirections when it is a cluster's.
 func (s *Store) conn(ctx context.Context) (redis.Conn, error) {
+	if s.redisPool != nil {
+		return s.redisPool.GetContext(ctx)
+	}
 	if p, ok := s.pool.(interface {
 		GetContext(context.Context) (redis.Conn, error)
 	}); ok {
@@ -193,7 +213,7 @@ func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
 
 func retryable(ctx context.Context, err error, cmd string, args []any) bool {
 	var re redis.Error
-	if errors.As(err, &re) || ctx.Err() != nil {
+	if errors.As(err, &re) || ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	if cmd == "SET" && len(args) > 0 && args[len(args)-1] == "NX" {
@@ -209,7 +229,7 @@ func (s *Store) Find(token string) ([]byte, bool, error) {
 
 // FindCtx is Find with a context.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	b, err := redis.Bytes(s.do(ctx, "GET", s.prefix+token))
+	b, err := redis.Bytes(s.do1(ctx, "GET", token))
 	if errors.Is(err, redis.ErrNil) {
 		return nil, false, nil
 	}
@@ -220,7 +240,9 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 }
 
 // findIdleScript: KEYS session key; ARGV idle ms, below ms. It returns nil
-// for no session, else the value and 1 if it extended the expiry, 0 if not.
+// for no session, the value alone when it left the expiry as it was, and
+// the value in a one-element array when it extended the expiry: the usual
+// reply is one bulk string, which redigo reads without building an array.
 // A key without an expiry (PTTL -1, not written by this store) is left so.
 var findIdleScript = newScript(1, `
 local v = redis.call('GET', KEYS[1])
@@ -228,34 +250,34 @@ if not v then return false end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl >= 0 and ttl < tonumber(ARGV[2]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  return {v, 1}
+  return {v}
 end
-return {v, 0}`)
+return v`)
 
 // FindIdleCtx implements store.IdleFinder: one EVALSHA that reads the
 // session and, if its remaining TTL is below below, extends it to idle
 // with PEXPIRE. Redis's own clock decides, so processes with skewed clocks
 // agree; extended is idle from the caller's clock.
 func (s *Store) FindIdleCtx(ctx context.Context, token string, idle, below time.Duration) (b []byte, found bool, extended time.Time, err error) {
-	reply, err := s.eval(ctx, findIdleScript, s.prefix+token, max(idle.Milliseconds(), 1), below.Milliseconds())
+	a := s.script(findIdleScript).Key(s.prefix, token, "").Int(max(idle.Milliseconds(), 1)).Int(below.Milliseconds())
+	reply, err := s.eval(ctx, findIdleScript, a)
+	a.Release()
 	if err != nil {
 		return nil, false, time.Time{}, err
 	}
-	if reply == nil {
+	switch r := reply.(type) {
+	case nil:
 		return nil, false, time.Time{}, nil
+	case []byte:
+		return r, true, time.Time{}, nil
+	case []any:
+		if len(r) == 1 {
+			if b, ok := r[0].([]byte); ok {
+				return b, true, time.Now().Add(idle), nil
+			}
+		}
 	}
-	vs, err := redis.Values(reply, nil)
-	if err != nil || len(vs) != 2 {
-		return nil, false, time.Time{}, fmt.Errorf("redisstore: find: unexpected script reply %T", reply)
-	}
-	b, err = redis.Bytes(vs[0], nil)
-	if err != nil {
-		return nil, false, time.Time{}, fmt.Errorf("redisstore: find: %w", err)
-	}
-	if n, _ := redis.Int(vs[1], nil); n == 1 {
-		extended = time.Now().Add(idle)
-	}
-	return b, true, extended, nil
+	return nil, false, time.Time{}, fmt.Errorf("redisstore: find: unexpected script reply %T", reply)
 }
 
 // Commit stores b under token until expiry. One SET ... PX.
@@ -276,8 +298,9 @@ func (s *Store) CommitModeCtx(ctx context.Context, token string, b []byte, expir
 	if ms <= 0 {
 		return s.DeleteCtx(ctx, token)
 	}
-	args := rediscmd.SetArgs([]any{s.prefix + token, b, "PX", ms}, mode)
-	reply, err := s.do(ctx, "SET", args...)
+	a := rediscmd.SetCondition(rediscmd.NewArgs().Key(s.prefix, token, "").Bytes(b).Add("PX").Int(ms), mode)
+	reply, err := s.do(ctx, "SET", a)
+	a.Release()
 	return rediscmd.SetResult(reply, err, mode)
 }
 
@@ -286,7 +309,7 @@ func (s *Store) Delete(token string) error { return s.DeleteCtx(context.Backgrou
 
 // DeleteCtx is Delete with a context.
 func (s *Store) DeleteCtx(ctx context.Context, token string) error {
-	_, err := s.do(ctx, "DEL", s.prefix+token)
+	_, err := s.do1(ctx, "DEL", token)
 	return err
 }
 
@@ -296,7 +319,9 @@ func (s *Store) TouchCtx(ctx context.Context, token string, expiry time.Time) er
 	if ms <= 0 {
 		return s.DeleteCtx(ctx, token)
 	}
-	n, err := redis.Int(s.do(ctx, "PEXPIRE", s.prefix+token, ms))
+	a := rediscmd.NewArgs().Key(s.prefix, token, "").Int(ms)
+	n, err := redis.Int(s.do(ctx, "PEXPIRE", a))
+	a.Release()
 	if err != nil {
 		return err
 	}
@@ -523,31 +548,31 @@ const markSuffix = ":retired"
 type script struct {
 	src, sha string
 	keys     int
-	// shaArg and keysArg are sha and keys as command arguments, boxed
-	// once here rather than on every call.
-	shaArg, keysArg any
+	// shaArg, srcArg and keysArg are sha, src and keys as command
+	// arguments, boxed once here rather than on every call.
+	shaArg, srcArg, keysArg any
 }
 
 func newScript(keys int, src string) *script {
 	sum := sha1.Sum([]byte(src))
 	sha := hex.EncodeToString(sum[:])
-	return &script{src: src, sha: sha, keys: keys, shaArg: sha, keysArg: keys}
+	return &script{src: src, sha: sha, keys: keys, shaArg: sha, srcArg: src, keysArg: keys}
 }
 
-// maxEvalArgs is the most arguments any script here takes: eval builds
-// EVALSHA's argument list in one allocation up to that many.
-const maxEvalArgs = 6
+// script starts the arguments of a call of sc: its sha and key count,
+// boxed once in newScript. The caller adds the keys and arguments, passes
+// them to eval and releases them.
+func (s *Store) script(sc *script) *rediscmd.Args {
+	return rediscmd.NewArgs().Add(sc.shaArg).Add(sc.keysArg)
+}
 
-func (s *Store) eval(ctx context.Context, sc *script, args ...any) (any, error) {
-	// full escapes (redigo keeps it), but args need not: one allocation
-	// for the arguments, not the caller's variadic slice and a copy.
-	full := make([]any, 2, 2+maxEvalArgs)
-	full[0], full[1] = sc.shaArg, sc.keysArg
-	full = append(full, args...)
-	reply, err := s.do(ctx, "EVALSHA", full...)
+// eval runs sc with a's arguments (begun by script): EVALSHA, and EVAL
+// when the server's script cache does not hold it.
+func (s *Store) eval(ctx context.Context, sc *script, a *rediscmd.Args) (any, error) {
+	reply, err := s.do(ctx, "EVALSHA", a)
 	if err != nil && noScript(err) {
-		full[0] = sc.src
-		reply, err = s.do(ctx, "EVAL", full...)
+		a.Set(0, sc.srcArg)
+		reply, err = s.do(ctx, "EVAL", a)
 	}
 	return reply, err
 }
@@ -603,11 +628,13 @@ func (s *Store) RetireCtx(ctx context.Context, token string, ttl time.Duration) 
 	if s.cluster {
 		// No marks across slots: a plain DEL, whose count still tells a
 		// renewal that a finished sign-out deleted the session.
-		n, err := redis.Int(s.do(ctx, "DEL", s.prefix+token))
+		n, err := redis.Int(s.do1(ctx, "DEL", token))
 		return n > 0, err
 	}
-	n, err := redis.Int(s.eval(ctx, retireScript, s.prefix+token, s.prefix+token+markSuffix,
-		max(ttl.Milliseconds(), 1), mark.Pending()))
+	a := s.script(retireScript).Key(s.prefix, token, "").Key(s.prefix, token, markSuffix).
+		Int(max(ttl.Milliseconds(), 1)).Bytes(mark.Pending())
+	n, err := redis.Int(s.eval(ctx, retireScript, a))
+	a.Release()
 	return n == 1, err
 }
 
@@ -620,8 +647,10 @@ func (s *Store) RenewCtx(ctx context.Context, oldToken, newToken string, b []byt
 	if ms <= 0 {
 		return store.ErrGone
 	}
-	n, err := redis.Int(s.eval(ctx, renewScript, s.prefix+oldToken+markSuffix, s.prefix+newToken,
-		mark.Pending(), b, ms, mark.Forward(newToken), max(grace.Milliseconds(), 1)))
+	a := s.script(renewScript).Key(s.prefix, oldToken, markSuffix).Key(s.prefix, newToken, "").
+		Bytes(mark.Pending()).Bytes(b).Int(ms).Bytes(mark.Forward(newToken)).Int(max(grace.Milliseconds(), 1))
+	n, err := redis.Int(s.eval(ctx, renewScript, a))
+	a.Release()
 	switch {
 	case err != nil:
 		return err
@@ -638,6 +667,8 @@ func (s *Store) EndCtx(ctx context.Context, token string) error {
 	if s.cluster {
 		return nil
 	}
-	_, err := s.eval(ctx, endScript, s.prefix+token+markSuffix, mark.ForwardPrefix(), s.prefix)
+	a := s.script(endScript).Key(s.prefix, token, markSuffix).Add(mark.ForwardPrefix()).Add(s.prefix)
+	_, err := s.eval(ctx, endScript, a)
+	a.Release()
 	return err
 }

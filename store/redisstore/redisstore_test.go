@@ -236,3 +236,28 @@ func TestWalk(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	storetest.Walk(t, redisstore.New(srv.Pool(), redisstore.WithScanBatch(7)))
 }
+
+// TestDeadlineOnUnansweredCommand: a command Redis does not answer (CLIENT
+// PAUSE) ends with the request's deadline, as context.DeadlineExceeded,
+// and is not retried on another connection: the context has ended.
+func TestDeadlineOnUnansweredCommand(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	pool := srv.Pool()
+	sent := redistest.Count(pool)
+	s := redisstore.New(pool)
+	const pause = 1500 * time.Millisecond
+	srv.Do("CLIENT", "PAUSE", pause.Milliseconds(), "ALL")
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, _, err := s.FindCtx(ctx, "x")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Find on a paused server: %v, want context.DeadlineExceeded", err)
+	}
+	if waited := time.Since(start); waited >= pause {
+		t.Errorf("Find waited %v, until the server answered, not for its 100ms deadline", waited)
+	}
+	if n := sent.Total(); n != 1 {
+		t.Errorf("%d commands sent, want 1 (no retry once the deadline has passed)", n)
+	}
+}

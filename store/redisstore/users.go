@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomodule/redigo/redis"
 
+	"github.com/sessionkit/sessionkit/internal/rediscmd"
 	"github.com/sessionkit/sessionkit/store"
 )
 
@@ -55,7 +56,9 @@ return out`)
 // PEXPIRE when the index would otherwise end before this session).
 func (s *Store) BindUserCtx(ctx context.Context, user, key string, boundAt, expiry time.Time) error {
 	ms := max(time.Until(expiry).Milliseconds(), 1)
-	_, err := s.eval(ctx, bindScript, s.userKey(user), key, boundAt.UnixMilli(), ms)
+	a := s.script(bindScript).Add(s.userKey(user)).Add(key).Int(boundAt.UnixMilli()).Int(ms)
+	_, err := s.eval(ctx, bindScript, a)
+	a.Release()
 	return err
 }
 
@@ -72,7 +75,9 @@ func (s *Store) UserSessionsCtx(ctx context.Context, user string, recent time.Ti
 	if s.cluster {
 		return s.userSessionsCluster(ctx, user, recent)
 	}
-	vals, err := redis.Values(s.eval(ctx, listScript, s.userKey(user), s.prefix, recent.UnixMilli()))
+	a := s.script(listScript).Add(s.userKey(user)).Add(s.prefix).Int(recent.UnixMilli())
+	vals, err := redis.Values(s.eval(ctx, listScript, a))
+	a.Release()
 	if err != nil {
 		return nil, err
 	}
@@ -92,23 +97,26 @@ func (s *Store) UnbindUserCtx(ctx context.Context, user string, keys ...string) 
 	if len(keys) == 0 {
 		return nil
 	}
-	args := []any{s.userKey(user)}
+	a := rediscmd.NewArgs().Add(s.userKey(user))
 	for _, k := range keys {
-		args = append(args, k)
+		a.Add(k)
 	}
-	_, err := s.do(ctx, "HDEL", args...)
+	_, err := s.do(ctx, "HDEL", a)
+	a.Release()
 	return err
 }
 
 func (s *Store) userSessionsCluster(ctx context.Context, user string, recent time.Time) ([]store.UserSession, error) {
-	all, err := redis.StringMap(s.do(ctx, "HGETALL", s.userKey(user)))
+	a := rediscmd.NewArgs().Add(s.userKey(user))
+	all, err := redis.StringMap(s.do(ctx, "HGETALL", a))
+	a.Release()
 	if err != nil {
 		return nil, err
 	}
 	var out []store.UserSession
 	var dead []string
 	for key, at := range all {
-		n, err := redis.Int(s.do(ctx, "EXISTS", s.prefix+key))
+		n, err := redis.Int(s.do1(ctx, "EXISTS", key))
 		if err != nil {
 			return nil, err
 		}

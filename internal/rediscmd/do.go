@@ -1,0 +1,65 @@
+package rediscmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+)
+
+// Do sends one command on conn and returns its reply, waiting no longer
+// than ctx's deadline and without starting a goroutine.
+//
+// redigo's DoContext starts a goroutine and a channel per command to
+// watch the context; here the time left before ctx's deadline becomes the
+// connection's read deadline instead (DoWithTimeout), and a context with
+// no deadline waits for the connection's own read timeout (Do). A context
+// already ended sends nothing. The cost of that: a cancellation (as
+// opposed to a deadline) that arrives while the command is in flight is
+// noticed only when the reply or the read timeout arrives, and a deadline
+// later than the connection's read timeout replaces it for this command.
+//
+// A reply that misses ctx's deadline returns an error that wraps both
+// context.DeadlineExceeded and the connection's timeout. A connection
+// without DoWithTimeout (a wrapper that hides it) runs Do.
+func Do(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return conn.Do(cmd, args...)
+	}
+	cwt, ok := conn.(redis.ConnWithTimeout)
+	if !ok {
+		return conn.Do(cmd, args...)
+	}
+	left := time.Until(dl)
+	if left <= 0 {
+		return nil, context.DeadlineExceeded
+	}
+	reply, err := cwt.DoWithTimeout(left, cmd, args...)
+	if err != nil {
+		switch {
+		case errors.Is(err, errTimeoutNotSupported):
+			// A pooled connection around one without DoWithTimeout:
+			// it refused before sending anything.
+			return conn.Do(cmd, args...)
+		case errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl):
+			return nil, fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
+		}
+	}
+	return reply, err
+}
+
+// withoutTimeout is a connection without DoWithTimeout, only to learn the
+// error redigo returns for one (it is not exported).
+type withoutTimeout struct{ redis.Conn }
+
+var errTimeoutNotSupported = func() error {
+	_, err := redis.DoWithTimeout(withoutTimeout{}, 0, "")
+	return err
+}()
