@@ -170,7 +170,7 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
 	for {
-		reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", 100))
+		reply, err := redis.Values(rediscmd.Do(ctx, conn, "SCAN", []any{cursor, "MATCH", pattern, "COUNT", 100}))
 		if err != nil {
 			return nil, fmt.Errorf("express: redis SCAN: %w", err)
 		}
@@ -189,7 +189,7 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 			for i, k := range keys {
 				args[i] = k
 			}
-			values, err := redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...))
+			values, err := redis.ByteSlices(rediscmd.Do(ctx, conn, "MGET", args))
 			if err != nil {
 				return nil, fmt.Errorf("express: redis MGET: %w", err)
 			}

@@ -382,13 +382,7 @@ type cluster interface {
 // slots).
 func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte, mget bool) error {
 	do := func(cmd string, args ...any) (any, error) {
-		if cc, ok := conn.(redis.ConnWithContext); ok {
-			return cc.DoContext(ctx, cmd, args...)
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		return conn.Do(cmd, args...)
+		return rediscmd.Do(ctx, conn, cmd, args)
 	}
 	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
@@ -500,7 +494,7 @@ func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []s
 		return nil, nil, "", fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
 	}
 	defer conn.Close()
-	reply, err := redis.Values(redis.DoContext(conn, ctx, "SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
+	reply, err := redis.Values(rediscmd.Do(ctx, conn, "SCAN", []any{cursor, "MATCH", pattern, "COUNT", s.batch}))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("redisstore: SCAN: %w", err)
 	}
@@ -520,7 +514,7 @@ func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []s
 	for i, k := range keys {
 		args[i] = k
 	}
-	if values, err = redis.ByteSlices(redis.DoContext(conn, ctx, "MGET", args...)); err != nil {
+	if values, err = redis.ByteSlices(rediscmd.Do(ctx, conn, "MGET", args)); err != nil {
 		return nil, nil, "", fmt.Errorf("redisstore: MGET: %w", err)
 	}
 	return keys, values, next, nil
