@@ -26,9 +26,11 @@ import (
 //
 // Besides ns/op, which a shared machine makes noisy, it reports CPU time
 // per operation, which other processes' load disturbs far less: cpu-ns/op
-// is this process's (getrusage: the client side, redigo included) and
-// redis-cpu-ns/op the server's (INFO cpu), so that a cheaper client and a
-// costlier script show separately.
+// is this process's (getrusage: the client side, redigo included),
+// redis-cpu-ns/op the server's (INFO cpu, network included) and
+// redis-cmd-ns/op the server's time inside the commands (INFO
+// commandstats: a script's whole run, without the network), so that a
+// cheaper client and a costlier script show separately.
 func BenchmarkStore(b *testing.B) {
 	srv := redistest.Start(b, redistest.Options{})
 	pool := srv.Pool()
@@ -62,15 +64,27 @@ func BenchmarkStore(b *testing.B) {
 		}
 		return s.CommitIfCtx(ctx, token, blob, time.Now().Add(time.Hour), loaded)
 	}
+	// upsert is the store with an unconditional commit (SET PX, as the
+	// floor): the difference with store is the conditional commit's cost.
+	upsert := func(ctx context.Context, token string, write bool) error {
+		_, found, err := s.FindCtx(ctx, token)
+		if err != nil || !found || !write {
+			return err
+		}
+		return s.CommitCtx(ctx, token, blob, time.Now().Add(time.Hour))
+	}
 	for _, op := range []string{"read", "write"} {
 		for _, v := range []struct {
 			name string
 			run  func(context.Context, string, bool) error
-		}{{"floor", floor}, {"store", store}} {
+		}{{"floor", floor}, {"store", store}, {"store-upsert", upsert}} {
+			if v.name == "store-upsert" && op == "read" {
+				continue
+			}
 			b.Run(v.name+"/"+op, func(b *testing.B) {
 				var next atomic.Int64
 				b.ReportAllocs()
-				cpu0, redis0 := processCPU(b), redisCPU(b, srv)
+				cpu0, redis0, cmd0 := processCPU(b), redisCPU(b, srv), commandTime(b, srv)
 				b.SetParallelism(4)
 				b.RunParallel(func(pb *testing.PB) {
 					token := tokens[int(next.Add(1)-1)%sessions]
@@ -86,6 +100,7 @@ func BenchmarkStore(b *testing.B) {
 				b.StopTimer()
 				b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
 				b.ReportMetric(float64(redisCPU(b, srv)-redis0)/float64(b.N), "redis-cpu-ns/op")
+				b.ReportMetric(float64(commandTime(b, srv)-cmd0)/float64(b.N), "redis-cmd-ns/op")
 			})
 		}
 	}
@@ -118,4 +133,32 @@ func redisCPU(b *testing.B, srv *redistest.Server) time.Duration {
 		}
 	}
 	return time.Duration(total * float64(time.Second))
+}
+
+// commandTime is the time srv has spent inside commands (INFO
+// commandstats, usec of every command; a script's inner commands are
+// counted both on their own and in the script's, so only the top-level
+// commands the client sends are summed: GET, SET and EVALSHA).
+func commandTime(b *testing.B, srv *redistest.Server) time.Duration {
+	info, err := redis.String(srv.Do("INFO", "commandstats"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var usec int64
+	for _, line := range strings.Split(info, "\n") {
+		name, stats, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || (name != "cmdstat_evalsha" && name != "cmdstat_get" && name != "cmdstat_set") {
+			continue
+		}
+		for _, kv := range strings.Split(stats, ",") {
+			if v, ok := strings.CutPrefix(kv, "usec="); ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					b.Fatalf("INFO commandstats: %s: %v", line, err)
+				}
+				usec += n
+			}
+		}
+	}
+	return time.Duration(usec) * time.Microsecond
 }
