@@ -208,7 +208,8 @@ func (s *Server) pid() (int, error) {
 }
 
 // loaded reports whether the server has finished loading its data set
-// (INFO persistence: loading:0).
+// (INFO persistence does not say loading:1; a sentinel has no persistence
+// section at all).
 func (s *Server) loaded() bool {
 	c, err := redis.Dial("tcp", s.Addr(), redis.DialConnectTimeout(time.Second),
 		redis.DialReadTimeout(time.Second), redis.DialPassword(s.opts.Password))
@@ -217,7 +218,7 @@ func (s *Server) loaded() bool {
 	}
 	defer c.Close()
 	info, err := redis.String(c.Do("INFO", "persistence"))
-	return err == nil && strings.Contains(info, "loading:0")
+	return err == nil && !strings.Contains(info, "loading:1")
 }
 
 func (s *Server) ping() error {
