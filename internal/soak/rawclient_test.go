@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -214,5 +215,62 @@ func TestRawConn(t *testing.T) {
 	}
 	if _, err := run("/chunked", "", 1, 1); !errors.Is(err, errRawResponse) {
 		t.Errorf("chunked response: error %v, want errRawResponse", err)
+	}
+}
+
+// TestRawConnNoAllocs: a batch of requests and their responses allocate
+// nothing in the client, so the load generator's cost does not grow with
+// the garbage it makes. The server here replays canned responses from
+// fixed buffers, since AllocsPerRun counts the whole process.
+func TestRawConnNoAllocs(t *testing.T) {
+	const depth = 16
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	resp := bytes.Repeat([]byte("HTTP/1.1 200 OK\r\n"+
+		"Set-Cookie: session=0123456789abcdef0123456789abcdef0123456789a; Path=/; Max-Age=1200; HttpOnly; SameSite=Lax\r\n"+
+		"Content-Length: 1\r\nContent-Type: text/plain; charset=utf-8\r\nVary: Cookie\r\n\r\n1"), depth)
+	reqLen := len("GET /write HTTP/1.1\r\nHost: soak\r\n\r\n")
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, reqLen*depth)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(resp); err != nil {
+				return
+			}
+		}
+	}()
+	rc, err := dialRaw(ln.Addr().String(), "/write", "", depth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var n, bad int
+	got := func(status int, cookie []byte) {
+		n++
+		if status != 200 || len(cookie) != 43 {
+			bad++
+		}
+	}
+	var doErr error
+	allocs := testing.AllocsPerRun(500, func() {
+		if err := rc.do(got); err != nil && doErr == nil {
+			doErr = err
+		}
+	})
+	if doErr != nil || bad != 0 || n != 501*depth {
+		t.Fatalf("%d responses (%d wrong), error %v; want %d", n, bad, doErr, 501*depth)
+	}
+	if allocs != 0 {
+		t.Errorf("%v allocations per batch of %d requests, want 0", allocs, depth)
 	}
 }
