@@ -294,7 +294,11 @@ func TestSoak(t *testing.T) {
 	t.Logf("reads alone: %d reads (%d of created sessions) sent %v: %.3f commands per read", r.reads.Load(), len(samples), readCmds, perRead)
 
 	if n := l.failures.Load() + r.failures.Load(); n != 0 {
-		t.Errorf("%d requests failed (first error that broke a connection: %v)", n, l.firstErr())
+		err := l.firstErr()
+		if err == nil {
+			err = r.firstErr()
+		}
+		t.Errorf("%d requests failed (first error that broke a connection: %v)", n, err)
 	}
 	if r.reads.Load() == 0 || total(readCmds) != r.reads.Load() || readCmds["EVALSHA"] != r.reads.Load() {
 		t.Errorf("%d reads sent %v, want one EVALSHA each", r.reads.Load(), readCmds)
