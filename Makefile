@@ -47,7 +47,7 @@ fuzz:
 ## bench: the hot-path benchmarks (5 runs) and how cost grows (session size,
 ## clients, single node vs 3-master cluster; Redis memory; Iterate) on
 ## private redis-servers; writes docs/benchmarks.md and its charts from this
-## run (~16 min on 2 cores; BENCH_COUNT, GROWTH_COUNT: see benchmarks/run.sh)
+## run (~20 min on 2 cores; BENCH_COUNT, GROWTH_COUNT: see benchmarks/run.sh)
 bench: deps
 	bash benchmarks/run.sh
 
