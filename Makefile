@@ -44,8 +44,10 @@ fuzz:
 	$(GO) test ./manager -run '^$$' -fuzz FuzzToken -fuzztime $(FUZZTIME)
 	$(GO) test ./herokuurl -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
-## bench: the hot-path benchmarks on a private redis-server; writes
-## docs/benchmarks.md and its chart from this run
+## bench: the hot-path benchmarks (5 runs) and how cost grows (session size,
+## clients, single node vs 3-master cluster; Redis memory; Iterate) on
+## private redis-servers; writes docs/benchmarks.md and its charts from this
+## run (~20 min on 2 cores; BENCH_COUNT, GROWTH_COUNT: see benchmarks/run.sh)
 bench: deps
 	bash benchmarks/run.sh
 
