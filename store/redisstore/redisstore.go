@@ -114,11 +114,11 @@ var (
 // attempt may have succeeded unseen.
 func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err error) {
 	for attempt := 0; ; attempt++ {
-		get := s.conn
+		get := s.connFor
 		if attempt > 0 {
 			get = s.freshConn // the pool's other idle connections may be dead too
 		}
-		conn, err := get(ctx)
+		conn, err := get(ctx, scriptKey(cmd, args))
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
 		}
@@ -144,7 +144,11 @@ func (s *Store) do(ctx context.Context, cmd string, args ...any) (reply any, err
 
 // conn borrows a connection: with the context when the pool takes one, and
 // able to follow cluster redirections when it is a cluster's.
-func (s *Store) conn(ctx context.Context) (redis.Conn, error) {
+func (s *Store) conn(ctx context.Context) (redis.Conn, error) { return s.connFor(ctx, "") }
+
+// connFor is conn for a command on key: a cluster connection is bound to
+// key's node ("": the node of the command's first argument).
+func (s *Store) connFor(ctx context.Context, key string) (redis.Conn, error) {
 	if p, ok := s.pool.(interface {
 		GetContext(context.Context) (redis.Conn, error)
 	}); ok {
@@ -153,13 +157,29 @@ func (s *Store) conn(ctx context.Context) (redis.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return clusterRetry(s.pool.Get())
+	return clusterRetry(s.pool.Get(), key)
+}
+
+// scriptKey is the key a script command works on, for routing: redisc
+// routes a command by its first argument, which for EVALSHA and EVAL is the
+// script's hash or source, not a key. Routed so, a script went first to the
+// master of the hash's slot, which answered MOVED: a round trip more, and
+// an error for sessions on the other masters while that one was down. ""
+// for other commands, whose first argument is their key.
+func scriptKey(cmd string, args []any) string {
+	if (cmd == "EVALSHA" || cmd == "EVAL") && len(args) > 2 {
+		if k, ok := args[2].(string); ok && args[1] != 0 {
+			return k
+		}
+	}
+	return ""
 }
 
 // clusterRetry wraps a cluster connection so that MOVED and ASK replies are
 // followed within one call (three attempts: a redirection and its target,
-// plus one for a slot moved meanwhile). Other connections pass unchanged.
-func clusterRetry(conn redis.Conn) (redis.Conn, error) {
+// plus one for a slot moved meanwhile), bound first to key's node unless
+// key is "". Other connections pass unchanged.
+func clusterRetry(conn redis.Conn, key string) (redis.Conn, error) {
 	if err := conn.Err(); err != nil {
 		conn.Close()
 		return nil, err
@@ -167,12 +187,18 @@ func clusterRetry(conn redis.Conn) (redis.Conn, error) {
 	if _, ok := conn.(*redisc.Conn); !ok {
 		return conn, nil
 	}
+	if key != "" {
+		if err := redisc.BindConn(conn, key); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
 	return redisc.RetryConn(conn, 3, 50*time.Millisecond)
 }
 
 // freshConn dials a connection outside the pool, with the pool's own dial
 // function, for a retry. It is closed after use.
-func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
+func (s *Store) freshConn(ctx context.Context, key string) (redis.Conn, error) {
 	switch p := s.pool.(type) {
 	case *redis.Pool:
 		switch {
@@ -186,9 +212,9 @@ func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		return clusterRetry(conn)
+		return clusterRetry(conn, key)
 	}
-	return s.conn(ctx)
+	return s.connFor(ctx, key)
 }
 
 func retryable(ctx context.Context, err error, cmd string, args []any) bool {
