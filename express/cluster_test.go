@@ -148,3 +148,56 @@ func TestCluster(t *testing.T) {
 		}
 	})
 }
+
+// TestSentinel runs the Express store on a master and replica watched by
+// three Sentinels, reached through a master_name URL: a session written
+// before the master is killed is read back from the promoted replica, on
+// the same client, once the failover is over.
+func TestSentinel(t *testing.T) {
+	t.Parallel()
+	snt := redistest.StartSentinel(t, redistest.SentinelOptions{})
+	u := "redis://" + snt.Sentinels[0].Addr() + "?master_name=" + redistest.SentinelMasterName
+	for _, a := range snt.Addrs()[1:] {
+		u += "&addr=" + a
+	}
+	cfg, err := herokuurl.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cl, err := cfg.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	s := express.NewStore(cl, "")
+	expires := time.Now().Add(time.Hour)
+	blob := []byte(`{"cookie":{"originalMaxAge":3600000,"httpOnly":true,"path":"/"},"user":"ada"}`)
+	if err := s.CommitModeCtx(ctx, "sid", blob, expires, store.Create); err != nil {
+		t.Fatal(err)
+	}
+	old := snt.Master()
+	if ttl, _ := redis.Int64(old.Do("TTL", "sess:sid"), nil); ttl < 3590 || ttl > 3600 {
+		t.Errorf("TTL on the master = %d, want about 3600 (SET … EX)", ttl)
+	}
+	// The replica must have the write before the kill: replication is
+	// asynchronous, and this test is about the client, not about that.
+	if n, err := redis.Int(old.Do("WAIT", 1, 5000), nil); err != nil || n != 1 {
+		t.Fatalf("WAIT: %d replicas have the write (%v)", n, err)
+	}
+	old.Kill()
+	promoted := snt.WaitFailover(old, 30*time.Second)
+	var last error
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		b, found, err := s.FindCtx(ctx, "sid")
+		if err == nil && found && string(b) == string(blob) {
+			if err := s.TouchCtx(ctx, "sid", expires); err != nil {
+				t.Errorf("touch on the promoted master: %v", err)
+			}
+			return
+		}
+		last = fmt.Errorf("found %v, %q, %v", found, b, err)
+	}
+	t.Fatalf("the session is not readable on the promoted master %s: %v", promoted.Addr(), last)
+}
