@@ -127,7 +127,16 @@ func TestCluster(t *testing.T) {
 			if ttl, _ := redis.Int64(m.Do("TTL", express.DefaultPrefix+sid), nil); ttl < 3590 || ttl > 3600 {
 				t.Errorf("TTL of %s's session = %d, want about 3600 (maxAge 1h)", name, ttl)
 			}
-			if r := g.do("POST", "/rename", url.Values{"name": {name + "!"}}, ck); r.status != 200 {
+			// The same commands as on one node, each sent straight to the
+			// session's master (Calls counts redirected ones too).
+			if got := fmt.Sprint(c.Calls(func() { g.me(ck) })); got != "map[get:1]" {
+				t.Errorf("a read cost %s, want map[get:1]", got)
+			}
+			var r goResp
+			if got := fmt.Sprint(c.Calls(func() { r = g.do("POST", "/rename", url.Values{"name": {name + "!"}}, ck) })); got != "map[get:1 set:1]" {
+				t.Errorf("a write cost %s, want map[get:1 set:1]", got)
+			}
+			if r.status != 200 {
 				t.Fatalf("rename: %d %s", r.status, r.body)
 			}
 			if u := g.me(ck); u == nil || u.Name != name+"!" {
