@@ -192,8 +192,19 @@ func TestSentinel(t *testing.T) {
 	}
 	// The replica must have the write before the kill: replication is
 	// asynchronous, and this test is about the client, not about that.
-	if n, err := redis.Int(old.Do("WAIT", 1, 5000), nil); err != nil || n != 1 {
-		t.Fatalf("WAIT: %d replicas have the write (%v)", n, err)
+	var replica *redistest.Server
+	for _, n := range snt.Data {
+		if n != old {
+			replica = n
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if b, _ := redis.Bytes(replica.Do("GET", "sess:sid"), nil); string(b) == string(blob) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica does not have the session 10 s after it was written")
+		}
 	}
 	old.Kill()
 	promoted := snt.WaitFailover(old, 30*time.Second)
@@ -208,5 +219,6 @@ func TestSentinel(t *testing.T) {
 		}
 		last = fmt.Errorf("found %v, %q, %v", found, b, err)
 	}
-	t.Fatalf("the session is not readable on the promoted master %s: %v", promoted.Addr(), last)
+	direct, _ := redis.String(promoted.Do("GET", "sess:sid"), nil)
+	t.Fatalf("the session is not readable on the promoted master %s: %v (the master itself has %q)", promoted.Addr(), last, direct)
 }
