@@ -44,15 +44,21 @@ fuzz:
 	$(GO) test ./manager -run '^$$' -fuzz FuzzToken -fuzztime $(FUZZTIME)
 	$(GO) test ./herokuurl -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
-## bench: the hot-path benchmarks on a private redis-server; writes
-## docs/benchmarks.md and its chart from this run
+## bench: the hot-path benchmarks (5 runs) and how cost grows (session size,
+## clients, single node vs 3-master cluster; Redis memory; Iterate) on
+## private redis-servers; writes docs/benchmarks.md and its charts from this
+## run (~20 min on 2 cores; BENCH_COUNT, GROWTH_COUNT: see benchmarks/run.sh)
 bench: deps
 	bash benchmarks/run.sh
 
 ## soak: the process-memory soak of a sessionkit server (not part of test):
-## IdleTimeout 20m, 12+4 connections on one session, 2 creating sessions,
-## for SOAK_DURATION (default 3m); reports RSS, sessions, commands per read;
-## and Manager.Iterate over 100,000 sessions (time, peak live heap)
+## IdleTimeout 20m, 12+4 connections on one session (paced, 100 requests/s
+## each), 4 creating sessions (16 pipelined requests in flight each) for
+## SOAK_DURATION (default 3m); reports sessions and rate, RSS, CPU per
+## process, Redis keys, commands per read; fails below 500,000 sessions per
+## 3 minutes, RSS above 2x its size after 10,000 sessions, or a read costing
+## other than one command; and Manager.Iterate over 100,000 sessions (time,
+## peak live heap)
 SOAK_DURATION ?= 3m
 soak: deps
 	SOAK_DURATION=$(SOAK_DURATION) $(GO) test -count=1 -v -timeout 0 -run '^(TestSoak|TestIterateMemory)$$' ./internal/soak

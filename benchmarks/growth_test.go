@@ -1,16 +1,21 @@
 package benchmarks
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/herokuurl"
 	"github.com/sessionkit/sessionkit/internal/redistest"
 	"github.com/sessionkit/sessionkit/manager"
 	"github.com/sessionkit/sessionkit/store/redisstore"
@@ -27,16 +32,111 @@ var growthSizes = []struct {
 // growthClients are the concurrent keep-alive clients, one session each.
 var growthClients = []int{1, 4, 16, 64, 256}
 
+// growthTopology is one Redis deployment BenchmarkGrowth runs against.
+type growthTopology struct {
+	name  string
+	start func(b *testing.B) (url string, calls func(b *testing.B) int64)
+}
+
+// growthTopologies: one redis-server, and a Redis Cluster of three masters
+// (each with a replica, as a production cluster has) built once per run —
+// cluster create takes seconds. calls counts what the masters received.
+var growthTopologies = []growthTopology{
+	{"single", func(b *testing.B) (string, func(*testing.B) int64) {
+		srv := redistest.Start(b, redistest.Options{})
+		return "redis://" + srv.Addr(), func(b *testing.B) int64 { return serverCalls(b, srv) }
+	}},
+	{"cluster", func(b *testing.B) (string, func(*testing.B) int64) {
+		c := redistest.StartCluster(b, redistest.ClusterOptions{})
+		return "redis://" + c.Nodes[0].Addr(), func(b *testing.B) int64 { return serverCalls(b, c.Masters()...) }
+	}},
+}
+
+// serverCalls sums, over servers, the commands INFO commandstats counts:
+// those executed (a script's inner GET and SET included) and those
+// refused before running — a MOVED or ASK redirection is one. It leaves
+// out what the measuring itself sends (INFO, and the PING and ROLE with
+// which redistest finds the masters) and what replicas send (REPLCONF).
+// redisc's layout refreshes (CLUSTER SLOTS) count: a cost of the cluster.
+func serverCalls(b *testing.B, servers ...*redistest.Server) int64 {
+	var n int64
+	for _, s := range servers {
+		info, err := redis.String(s.Do("INFO", "commandstats"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, line := range strings.Split(info, "\n") {
+			name, fields, ok := strings.Cut(strings.TrimSpace(line), ":")
+			name, isStat := strings.CutPrefix(name, "cmdstat_")
+			if !ok || !isStat {
+				continue
+			}
+			switch name {
+			case "info", "ping", "role", "replconf":
+				continue
+			}
+			for _, f := range strings.Split(fields, ",") {
+				k, v, _ := strings.Cut(f, "=")
+				if k == "calls" || k == "rejected_calls" {
+					c, err := strconv.ParseInt(v, 10, 64)
+					if err != nil {
+						b.Fatalf("INFO commandstats: %q: %v", line, err)
+					}
+					n += c
+				}
+			}
+		}
+	}
+	return n
+}
+
+// countedPools is a herokuurl.Connect option: every pool it makes (one for
+// a single node, one per master for a cluster) counts the commands sent
+// through it in sentTotal, and holds up to 256 connections, one per client.
+func countedPools(p *redis.Pool) {
+	dial := p.DialContext
+	p.DialContext = nil // redistest.Count wraps Dial
+	p.Dial = func() (redis.Conn, error) { return dial(context.Background()) }
+	p.MaxIdle, p.MaxActive = 256, 256
+	c := redistest.Count(p)
+	sent.Lock()
+	sent.counters = append(sent.counters, c)
+	sent.Unlock()
+}
+
 // BenchmarkGrowth: how a sessionkit (msgpack, redisstore) request's cost
-// grows with the session's size and the number of concurrent clients, end
-// to end over loopback HTTP against a private redis-server. ns/op is wall
-// time per request (its inverse, req/s, is reported too); redis-cmds/op
-// are the commands the pool sent per request.
+// grows with the session's size, the number of concurrent clients and the
+// Redis topology, end to end over loopback HTTP. Redis is reached as a
+// user would reach it, through herokuurl.Connect on a REDIS_URL naming one
+// node: a *redis.Pool for the single server, a *redisc.Cluster for the
+// cluster. ns/op is wall time per request (its inverse, req/s, is reported
+// too); redis-cmds/op are the commands the client sent per request, over
+// every node's pool; redis-calls/op what the masters counted per request
+// (INFO commandstats: executed, a script's inner GET and SET included, or
+// refused with a redirection), the same on both topologies unless the
+// client is redirected.
 func BenchmarkGrowth(b *testing.B) {
-	srv := redistest.Start(b, redistest.Options{})
-	pool := newPool(srv)
-	pool.MaxIdle, pool.MaxActive = 256, 256
-	m := manager.New(manager.Config{Store: redisstore.New(pool)})
+	for _, topo := range growthTopologies {
+		url, calls := topo.start(b)
+		cfg, err := herokuurl.Parse(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		client, err := cfg.Connect(ctx, countedPools)
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		growthOn(b, topo.name, client, calls)
+		client.Close()
+	}
+}
+
+// growthOn runs BenchmarkGrowth's size × op × clients matrix on one
+// topology.
+func growthOn(b *testing.B, topo string, conns redisstore.Conns, calls func(*testing.B) int64) {
+	m := manager.New(manager.Config{Store: redisstore.New(conns)})
 	var pad atomic.Int64
 	mux := http.NewServeMux()
 	mux.HandleFunc("/seed", func(w http.ResponseWriter, r *http.Request) {
@@ -104,12 +204,18 @@ func BenchmarkGrowth(b *testing.B) {
 			tokens[i] = tok
 		}
 		for _, op := range []string{"read", "write"} {
+			// The first write loads the commit script on each master.
+			for i := range clients {
+				if _, err := get(clients[i], "/"+op, tokens[i]); err != nil {
+					b.Fatalf("warm-up: %v", err)
+				}
+			}
 			for _, n := range growthClients {
-				b.Run(fmt.Sprintf("%s/%s/clients=%d", size.name, op, n), func(b *testing.B) {
+				b.Run(fmt.Sprintf("redis=%s/size=%s/op=%s/clients=%d", topo, size.name, op, n), func(b *testing.B) {
 					var next atomic.Int64
 					var failed atomic.Value
 					var wg sync.WaitGroup
-					before := sentTotal()
+					before, callsBefore := sentTotal(), calls(b)
 					start := time.Now()
 					b.ResetTimer()
 					for i := 0; i < n; i++ {
@@ -131,6 +237,8 @@ func BenchmarkGrowth(b *testing.B) {
 					}
 					b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
 					redisCmdsPerOp(b, before)
+					// calls itself sends INFO (and PING and ROLE) to each node, left out.
+					b.ReportMetric(float64(calls(b)-callsBefore)/float64(b.N), "redis-calls/op")
 				})
 			}
 		}

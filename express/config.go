@@ -3,10 +3,9 @@ package express
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
-
-	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/manager"
 )
@@ -27,9 +26,11 @@ type Config struct {
 	Prefix string
 	// Cookie is express-session's cookie option.
 	Cookie CookieOptions
-	// Pool reaches the Redis connect-redis uses (herokuurl.FromEnv builds
-	// one from REDIS_URL). Required.
-	Pool *redis.Pool
+	// Pool reaches the Redis connect-redis uses: a *redis.Pool, or what
+	// herokuurl.Config.Connect returns for the URL (a single node's pool, a
+	// Sentinel-managed master's, a *redisc.Cluster). See [Conns].
+	// Required.
+	Pool Conns
 }
 
 // ManagerConfig returns the manager.Config that makes a Manager speak
@@ -65,7 +66,7 @@ func (c Config) ManagerConfig() (manager.Config, error) {
 	if err != nil {
 		return manager.Config{}, err
 	}
-	if c.Pool == nil {
+	if isNil(c.Pool) {
 		return manager.Config{}, fmt.Errorf("%w: Pool is required", ErrConfig)
 	}
 	if c.Cookie.MaxAge < 0 {
@@ -100,6 +101,16 @@ func (c Config) ManagerConfig() (manager.Config, error) {
 			SessionOnly: c.Cookie.MaxAge == 0,
 		},
 	}, nil
+}
+
+// isNil reports whether p is nil or a nil pointer (a nil *redis.Pool in
+// the interface), which would panic at the first request.
+func isNil(p Conns) bool {
+	if p == nil {
+		return true
+	}
+	v := reflect.ValueOf(p)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 func parseSameSite(s string) (http.SameSite, error) {

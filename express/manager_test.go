@@ -39,7 +39,7 @@ type goResp struct {
 	cookie *http.Cookie // Set-Cookie connect.sid, if any
 }
 
-func startGo(t *testing.T, pool *redis.Pool, maxAge time.Duration, extra map[string]http.HandlerFunc, secrets ...string) *goApp {
+func startGo(t *testing.T, pool express.Conns, maxAge time.Duration, extra map[string]http.HandlerFunc, secrets ...string) *goApp {
 	t.Helper()
 	mc, err := express.Config{Secrets: secrets, Cookie: express.CookieOptions{MaxAge: maxAge}, Pool: pool}.ManagerConfig()
 	if err != nil {

@@ -29,9 +29,27 @@ import (
 // fail to parse them. Without marks a token renewal racing a sign-out of
 // the same session can leave the renewed session alive, as in scs and
 // express-session.
+//
+// Every operation is on one key, sess:<sid>, so one hash slot: Store works
+// on a single node, a Sentinel-managed master and a Redis Cluster alike
+// (see [Conns]). A command that fails on the network (a pooled connection
+// Redis closed: it restarted, or a Sentinel failover dropped its clients)
+// is retried once on a newly dialled connection, except SET … NX, whose
+// first attempt may have succeeded unseen.
 type Store struct {
-	pool   *redis.Pool
+	pool   Conns
 	prefix string
+}
+
+// Conns is where a Store gets its connections, as store/redisstore takes
+// them: a *redis.Pool (a single node, or a Sentinel-managed master) or a
+// *redisc.Cluster, which is what herokuurl.Config.Connect returns for each.
+// With a *redis.Pool, waiting for a connection ends with the request's
+// context; a cluster's connections follow MOVED and ASK replies within the
+// call, and a command already sent on one ends with its read timeout, not
+// with the context.
+type Conns interface {
+	Get() redis.Conn
 }
 
 var (
@@ -40,25 +58,21 @@ var (
 	_ store.Remover              = (*Store)(nil)
 )
 
-// NewStore returns a Store on pool with key prefix prefix ("" means
-// [DefaultPrefix], connect-redis's "sess:").
-func NewStore(pool *redis.Pool, prefix string) *Store {
+// NewStore returns a Store on pool (a *redis.Pool, a *redisc.Cluster, or
+// what herokuurl.Config.Connect returns; see [Conns]) with key prefix
+// prefix ("" means [DefaultPrefix], connect-redis's "sess:").
+func NewStore(pool Conns, prefix string) *Store {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
 	return &Store{pool: pool, prefix: prefix}
 }
 
-// do runs one command with a's arguments on a pooled connection, within
-// ctx's deadline (rediscmd.Do: no goroutine per command). a stays the
-// caller's to release.
+// do runs one command with a's arguments on a connection from the pool,
+// within ctx's deadline and retrying once after a network failure
+// (rediscmd.Do). a stays the caller's to release.
 func (s *Store) do(ctx context.Context, cmd string, a *rediscmd.Args) (any, error) {
-	conn, err := s.pool.GetContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("express: redis %s: getting a connection: %w", cmd, err)
-	}
-	reply, err := rediscmd.Do(ctx, conn, cmd, a.List())
-	conn.Close()
+	reply, err := rediscmd.Do(ctx, s.pool, cmd, a.List())
 	if err != nil {
 		return reply, fmt.Errorf("express: redis %s: %w", cmd, err)
 	}
@@ -160,38 +174,71 @@ func (s *Store) All() (map[string][]byte, error) { return s.AllCtx(context.Backg
 // prefix* and one MGET per batch of 100 keys, on one connection, as
 // connect-redis's all() does. It reads every session: an administrative
 // operation.
+//
+// On a cluster it refreshes the layout (one CLUSTER SLOTS), then walks
+// each master in turn, fetching each batch with pipelined GETs, since one
+// MGET may not span slots.
 func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
-	conn, err := s.pool.GetContext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("express: redis SCAN: getting a connection: %w", err)
-	}
-	defer conn.Close()
 	all := map[string][]byte{}
+	if c, ok := s.pool.(rediscmd.Cluster); ok {
+		if err := c.Refresh(); err != nil {
+			return nil, fmt.Errorf("express: redis SCAN: cluster layout: %w", err)
+		}
+		err := c.EachNode(false, func(addr string, conn redis.Conn) error {
+			if err := s.scan(ctx, conn, all, false); err != nil {
+				return fmt.Errorf("%w (on node %s)", err, addr)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return all, nil
+	}
+	// A walk read again from the start only adds what the map absorbs, so
+	// it is retried, once, on a newly dialled connection as commands are.
+	for attempt := 0; ; attempt++ {
+		get := rediscmd.Get
+		if attempt > 0 {
+			get = rediscmd.Fresh
+		}
+		conn, err := get(ctx, s.pool)
+		if err != nil {
+			return nil, fmt.Errorf("express: redis SCAN: getting a connection: %w", err)
+		}
+		err = s.scan(ctx, conn, all, true)
+		conn.Close()
+		if err == nil || attempt > 0 || !rediscmd.Retryable(ctx, err, "SCAN", nil) {
+			return all, err
+		}
+	}
+}
+
+// scan walks conn's keyspace into all. With mget it fetches each batch with
+// one MGET, otherwise with pipelined GETs (a cluster node's keys span many
+// slots).
+func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte, mget bool) error {
 	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
 	for {
-		reply, err := redis.Values(rediscmd.Do(ctx, conn, "SCAN", []any{cursor, "MATCH", pattern, "COUNT", 100}))
+		reply, err := redis.Values(doCtx(ctx, conn, "SCAN", cursor, "MATCH", pattern, "COUNT", 100))
 		if err != nil {
-			return nil, fmt.Errorf("express: redis SCAN: %w", err)
+			return fmt.Errorf("express: redis SCAN: %w", err)
 		}
 		if len(reply) != 2 {
-			return nil, fmt.Errorf("express: redis SCAN: unexpected reply of %d elements", len(reply))
+			return fmt.Errorf("express: redis SCAN: unexpected reply of %d elements", len(reply))
 		}
 		if cursor, err = redis.String(reply[0], nil); err != nil {
-			return nil, fmt.Errorf("express: redis SCAN cursor: %w", err)
+			return fmt.Errorf("express: redis SCAN cursor: %w", err)
 		}
 		keys, err := redis.Strings(reply[1], nil)
 		if err != nil {
-			return nil, fmt.Errorf("express: redis SCAN keys: %w", err)
+			return fmt.Errorf("express: redis SCAN keys: %w", err)
 		}
 		if len(keys) > 0 {
-			args := make([]any, len(keys))
-			for i, k := range keys {
-				args[i] = k
-			}
-			values, err := redis.ByteSlices(rediscmd.Do(ctx, conn, "MGET", args))
+			values, err := fetch(ctx, conn, keys, mget)
 			if err != nil {
-				return nil, fmt.Errorf("express: redis MGET: %w", err)
+				return err
 			}
 			for i, v := range values {
 				if v != nil {
@@ -200,9 +247,51 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 			}
 		}
 		if cursor == "0" {
-			return all, nil
+			return nil
 		}
 	}
+}
+
+// doCtx runs one command on conn within ctx's deadline (rediscmd.Run: no
+// goroutine per command), or, on a connection that takes no timeout (a
+// cluster node's), after checking ctx.
+func doCtx(ctx context.Context, conn redis.Conn, cmd string, args ...any) (any, error) {
+	return rediscmd.Run(ctx, conn, cmd, args)
+}
+
+// fetch reads keys' values on conn: one MGET, or pipelined GETs.
+func fetch(ctx context.Context, conn redis.Conn, keys []string, mget bool) ([][]byte, error) {
+	if mget {
+		args := make([]any, len(keys))
+		for i, k := range keys {
+			args[i] = k
+		}
+		values, err := redis.ByteSlices(doCtx(ctx, conn, "MGET", args...))
+		if err != nil {
+			return nil, fmt.Errorf("express: redis MGET: %w", err)
+		}
+		return values, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if err := conn.Send("GET", k); err != nil {
+			return nil, fmt.Errorf("express: redis GET: %w", err)
+		}
+	}
+	if err := conn.Flush(); err != nil {
+		return nil, fmt.Errorf("express: redis GET: %w", err)
+	}
+	values := make([][]byte, len(keys))
+	for i := range keys {
+		v, err := redis.Bytes(conn.Receive())
+		if err != nil && !errors.Is(err, redis.ErrNil) {
+			return nil, fmt.Errorf("express: redis GET: %w", err)
+		}
+		values[i] = v
+	}
+	return values, nil
 }
 
 // escapeGlob quotes the characters SCAN MATCH treats specially.

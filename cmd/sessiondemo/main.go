@@ -48,7 +48,6 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/gomodule/redigo/redis"
 
 	"github.com/sessionkit/sessionkit/codec"
 	"github.com/sessionkit/sessionkit/express"
@@ -218,7 +217,7 @@ func expressConfig() (cfg manager.Config, where string, closeFn func(), err erro
 	if err != nil {
 		return cfg, "", nil, err
 	}
-	pool, where, err := openRedis(rc)
+	pool, where, err := connectRedis(rc) // a node, a Sentinel-managed master or a cluster
 	if err != nil {
 		return cfg, "", nil, err
 	}
@@ -234,25 +233,4 @@ func expressConfig() (cfg manager.Config, where string, closeFn func(), err erro
 		return cfg, "", nil, fmt.Errorf("SESSION_SECRET: %w", err)
 	}
 	return cfg, where + ", shared with Express", func() { _ = pool.Close() }, nil
-}
-
-// openRedis opens a pool on the Redis cfg names and checks that it answers:
-// Express mode's store takes a single node's pool.
-func openRedis(cfg herokuurl.Config) (*redis.Pool, string, error) {
-	pool := cfg.Pool()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pool.GetContext(ctx)
-	if err == nil {
-		_, err = conn.Do("PING")
-		conn.Close()
-	}
-	if err != nil {
-		pool.Close()
-		return nil, "", fmt.Errorf("cannot use the Redis from %s (%s): %w", cfg.Source, cfg, err)
-	}
-	for _, note := range cfg.Notes {
-		fmt.Println("sessiondemo:", note)
-	}
-	return pool, fmt.Sprintf("Redis %s (from %s)", cfg, cfg.Source), nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/gomodule/redigo/redis"
 )
 
-// Do sends one command on conn and returns its reply, waiting no longer
+// Run sends one command on conn and returns its reply, waiting no longer
 // than ctx's deadline and without starting a goroutine.
 //
 // redigo's DoContext starts a goroutine and a channel per command to
@@ -25,7 +25,7 @@ import (
 // A reply that misses ctx's deadline returns an error that wraps both
 // context.DeadlineExceeded and the connection's timeout. A connection
 // without DoWithTimeout (a wrapper that hides it) runs Do.
-func Do(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, error) {
+func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func get(ctx context.Context, t *testing.T, conn redis.Conn, key string) (any, e
 	t.Helper()
 	a := rediscmd.NewArgs().Key("", key, "")
 	defer a.Release()
-	return rediscmd.Do(ctx, conn, "GET", a.List())
+	return rediscmd.Run(ctx, conn, "GET", a.List())
 }
 
 // TestDoDeadline: a server that does not answer (CLIENT PAUSE) holds a

@@ -278,7 +278,9 @@ func (c *Cluster) CommandStats() map[string]int64 {
 // Calls runs fn and returns the commands the masters received meanwhile,
 // summed, leaving out the measuring INFO calls and REPLCONF, which replicas
 // send their master every second (the cluster bus is not counted in
-// commandstats).
+// commandstats). A command a master refused with a redirection (MOVED,
+// ASK: sent to the wrong node) counts as "<name> rejected": it cost a
+// round trip too.
 func (c *Cluster) Calls(fn func()) map[string]int64 {
 	c.tb.Helper()
 	masters := c.Masters()
@@ -288,12 +290,12 @@ func (c *Cluster) Calls(fn func()) map[string]int64 {
 	}
 	before := map[string]map[string]int64{}
 	for _, s := range masters {
-		before[s.Addr()] = s.CommandStats()
+		before[s.Addr()] = s.commandStats(true)
 	}
 	fn()
 	diff := map[string]int64{}
 	for _, s := range masters {
-		for k, v := range s.CommandStats() {
+		for k, v := range s.commandStats(true) {
 			diff[k] += v - before[s.Addr()][k]
 		}
 		diff["info"]--

@@ -208,7 +208,8 @@ func (s *Server) pid() (int, error) {
 }
 
 // loaded reports whether the server has finished loading its data set
-// (INFO persistence: loading:0).
+// (INFO persistence does not say loading:1; a sentinel has no persistence
+// section at all).
 func (s *Server) loaded() bool {
 	c, err := redis.Dial("tcp", s.Addr(), redis.DialConnectTimeout(time.Second),
 		redis.DialReadTimeout(time.Second), redis.DialPassword(s.opts.Password))
@@ -217,7 +218,7 @@ func (s *Server) loaded() bool {
 	}
 	defer c.Close()
 	info, err := redis.String(c.Do("INFO", "persistence"))
-	return err == nil && strings.Contains(info, "loading:0")
+	return err == nil && !strings.Contains(info, "loading:1")
 }
 
 func (s *Server) ping() error {
@@ -299,6 +300,15 @@ func (s *Server) Do(cmd string, args ...any) any {
 // the snapshot it returns, but it is in the next one; Calls subtracts it.
 func (s *Server) CommandStats() map[string]int64 {
 	s.tb.Helper()
+	return s.commandStats(false)
+}
+
+// commandStats is CommandStats; with rejected, it also counts each
+// command's rejected_calls under "<name> rejected": a command the server
+// refused before running it (on a cluster, a MOVED or ASK redirection),
+// which still cost the client a round trip.
+func (s *Server) commandStats(rejected bool) map[string]int64 {
+	s.tb.Helper()
 	info, err := redis.String(s.Do("INFO", "commandstats"), nil)
 	if err != nil {
 		s.tb.Fatalf("redistest: INFO: %v", err)
@@ -315,6 +325,11 @@ func (s *Server) CommandStats() map[string]int64 {
 			if v, ok := strings.CutPrefix(field, "calls="); ok {
 				n, _ := strconv.ParseInt(v, 10, 64)
 				stats[strings.TrimPrefix(name, "cmdstat_")] = n
+			}
+			if v, ok := strings.CutPrefix(field, "rejected_calls="); ok && rejected {
+				if n, _ := strconv.ParseInt(v, 10, 64); n > 0 {
+					stats[strings.TrimPrefix(name, "cmdstat_")+" rejected"] = n
+				}
 			}
 		}
 	}

@@ -34,8 +34,10 @@ type app struct {
 func newApp(t *testing.T, cl herokuurl.Client) *app {
 	t.Helper()
 	m := manager.New(manager.Config{
-		Store:  redisstore.New(cl),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), // failover errors are counted, not logged
+		Store: redisstore.New(cl),
+		// Failover errors are counted, not logged: the error a request
+		// failed with is handed to the client in a header instead.
+		Logger: slog.New(errHeader{}),
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /signin", func(w http.ResponseWriter, r *http.Request) {
@@ -75,10 +77,40 @@ func newApp(t *testing.T, cl herokuurl.Client) *app {
 		}
 		fmt.Fprint(w, "bye")
 	})
-	a := &app{m: m, srv: httptest.NewServer(m.LoadAndSave(mux))}
+	inner := m.LoadAndSave(mux)
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), responseKey{}, w)))
+	})
+	a := &app{m: m, srv: httptest.NewServer(outer)}
 	a.hc = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	t.Cleanup(a.srv.Close)
 	return a
+}
+
+// responseKey is the context key of the request's http.ResponseWriter.
+type responseKey struct{}
+
+// errHeader is a slog.Handler that puts the "err" attribute of a record
+// logged with a request's context into the response's X-Err header: the
+// default error handler logs before it writes the status, so the client
+// sees which error a 503 was.
+type errHeader struct{}
+
+func (errHeader) Enabled(context.Context, slog.Level) bool { return true }
+func (h errHeader) WithAttrs([]slog.Attr) slog.Handler     { return h }
+func (h errHeader) WithGroup(string) slog.Handler          { return h }
+func (errHeader) Handle(ctx context.Context, r slog.Record) error {
+	w, ok := ctx.Value(responseKey{}).(http.ResponseWriter)
+	if !ok {
+		return nil
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "err" {
+			w.Header().Add("X-Err", a.Value.String())
+		}
+		return true
+	})
+	return nil
 }
 
 // do sends one request with the session token (none when ""), and returns
@@ -97,6 +129,9 @@ func (a *app) do(method, path, token string) (int, string, string, error) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if e := resp.Header.Values("X-Err"); len(e) > 0 && resp.StatusCode != http.StatusOK {
+		b = append(b, fmt.Sprintf(" (%s)", strings.Join(e, "; "))...)
+	}
 	set := ""
 	for _, c := range resp.Cookies() {
 		if c.Name == "session" {
@@ -192,6 +227,10 @@ type failoverResult struct {
 	lostWrites, sessionsLosing                      int
 	recovery                                        time.Duration // kill to the last error
 	firstErr                                        string
+	// othersErrs are the first errors on sessions whose node stayed up,
+	// with when they happened relative to the kill: what to look at when
+	// there are any.
+	othersErrs []string
 }
 
 // run sends requests, alternately a write and a read per session, kills
@@ -279,6 +318,13 @@ func (fr failoverRun) run(t *testing.T, a *app, kill func()) failoverResult {
 					mu.Lock()
 					if res.firstErr == "" {
 						res.firstErr = fmt.Sprintf("%d %q %v", status, strings.TrimSpace(body), err)
+					}
+					if !s.failing && len(res.othersErrs) < 5 {
+						at := "before the kill"
+						if isKilled {
+							at = fmt.Sprintf("%v after the kill", time.Since(killedAt).Round(time.Millisecond))
+						}
+						res.othersErrs = append(res.othersErrs, fmt.Sprintf("%s %s (%s): %d %q %v", method, path, at, status, strings.TrimSpace(body), err))
 					}
 					mu.Unlock()
 				}

@@ -123,7 +123,7 @@ var (
 )
 
 // do runs one command on a pooled connection, with a's arguments, within
-// ctx's deadline (rediscmd.Do: no goroutine per command). A pooled
+// ctx's deadline (rediscmd.Run: no goroutine per command). A pooled
 // connection can be dead without the pool knowing (Redis restarted since
 // it was last used): a command that fails on the network, rather than with
 // a Redis error or the context's end, is retried once on a newly dialled
@@ -131,16 +131,20 @@ var (
 // unseen. a stays the caller's to release.
 func (s *Store) do(ctx context.Context, cmd string, a *rediscmd.Args) (reply any, err error) {
 	for attempt := 0; ; attempt++ {
+		key := ""
+		if s.redisPool == nil { // only a cluster routes by key
+			key = scriptKey(cmd, a.List())
+		}
 		var conn redis.Conn
 		if attempt == 0 {
-			conn, err = s.conn(ctx)
+			conn, err = s.connFor(ctx, key)
 		} else {
-			conn, err = s.freshConn(ctx) // the pool's other idle connections may be dead too
+			conn, err = s.freshConn(ctx, key) // the pool's other idle connections may be dead too
 		}
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
 		}
-		reply, err = rediscmd.Do(ctx, conn, cmd, a.List())
+		reply, err = rediscmd.Run(ctx, conn, cmd, a.List())
 		conn.Close()
 		if err == nil {
 			return reply, nil
@@ -161,7 +165,11 @@ func (s *Store) do1(ctx context.Context, cmd, token string) (any, error) {
 
 // conn borrows a connection: with the context when the pool takes one, and
 // able to follow cluster redirections when it is a cluster's.
-func (s *Store) conn(ctx context.Context) (redis.Conn, error) {
+func (s *Store) conn(ctx context.Context) (redis.Conn, error) { return s.connFor(ctx, "") }
+
+// connFor is conn for a command on key: a cluster connection is bound to
+// key's node ("": the node of the command's first argument).
+func (s *Store) connFor(ctx context.Context, key string) (redis.Conn, error) {
 	if s.redisPool != nil {
 		return s.redisPool.GetContext(ctx)
 	}
@@ -173,13 +181,33 @@ func (s *Store) conn(ctx context.Context) (redis.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return clusterRetry(s.pool.Get())
+	return clusterRetry(s.pool.Get(), key)
+}
+
+// scriptKey is the key a script command works on, for routing: redisc
+// routes a command by its first argument, which for EVALSHA and EVAL is the
+// script's hash or source, not a key. Routed so, a script went first to the
+// master of the hash's slot, which answered MOVED: a round trip more, and
+// an error for sessions on the other masters while that one was down. ""
+// for other commands, whose first argument is their key.
+// The key is a string or, built by rediscmd.Args, a []byte.
+func scriptKey(cmd string, args []any) string {
+	if (cmd == "EVALSHA" || cmd == "EVAL") && len(args) > 2 && args[1] != 0 {
+		switch k := args[2].(type) {
+		case string:
+			return k
+		case []byte:
+			return string(k)
+		}
+	}
+	return ""
 }
 
 // clusterRetry wraps a cluster connection so that MOVED and ASK replies are
 // followed within one call (three attempts: a redirection and its target,
-// plus one for a slot moved meanwhile). Other connections pass unchanged.
-func clusterRetry(conn redis.Conn) (redis.Conn, error) {
+// plus one for a slot moved meanwhile), bound first to key's node unless
+// key is "". Other connections pass unchanged.
+func clusterRetry(conn redis.Conn, key string) (redis.Conn, error) {
 	if err := conn.Err(); err != nil {
 		conn.Close()
 		return nil, err
@@ -187,12 +215,18 @@ func clusterRetry(conn redis.Conn) (redis.Conn, error) {
 	if _, ok := conn.(*redisc.Conn); !ok {
 		return conn, nil
 	}
+	if key != "" {
+		if err := redisc.BindConn(conn, key); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
 	return redisc.RetryConn(conn, 3, 50*time.Millisecond)
 }
 
 // freshConn dials a connection outside the pool, with the pool's own dial
 // function, for a retry. It is closed after use.
-func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
+func (s *Store) freshConn(ctx context.Context, key string) (redis.Conn, error) {
 	switch p := s.pool.(type) {
 	case *redis.Pool:
 		switch {
@@ -206,9 +240,9 @@ func (s *Store) freshConn(ctx context.Context) (redis.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		return clusterRetry(conn)
+		return clusterRetry(conn, key)
 	}
-	return s.conn(ctx)
+	return s.connFor(ctx, key)
 }
 
 func retryable(ctx context.Context, err error, cmd string, args []any) bool {
@@ -382,7 +416,7 @@ type cluster interface {
 // slots).
 func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte, mget bool) error {
 	do := func(cmd string, args ...any) (any, error) {
-		return rediscmd.Do(ctx, conn, cmd, args)
+		return rediscmd.Run(ctx, conn, cmd, args)
 	}
 	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
@@ -494,7 +528,7 @@ func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []s
 		return nil, nil, "", fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
 	}
 	defer conn.Close()
-	reply, err := redis.Values(rediscmd.Do(ctx, conn, "SCAN", []any{cursor, "MATCH", pattern, "COUNT", s.batch}))
+	reply, err := redis.Values(rediscmd.Run(ctx, conn, "SCAN", []any{cursor, "MATCH", pattern, "COUNT", s.batch}))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("redisstore: SCAN: %w", err)
 	}
@@ -514,7 +548,7 @@ func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []s
 	for i, k := range keys {
 		args[i] = k
 	}
-	if values, err = redis.ByteSlices(rediscmd.Do(ctx, conn, "MGET", args)); err != nil {
+	if values, err = redis.ByteSlices(rediscmd.Run(ctx, conn, "MGET", args)); err != nil {
 		return nil, nil, "", fmt.Errorf("redisstore: MGET: %w", err)
 	}
 	return keys, values, next, nil
