@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,56 @@ func TestCommitIfLargeSession(t *testing.T) {
 		if b, _, _ := s.FindCtx(ctx, "t"); string(b) != string(st.next) {
 			t.Fatalf("step %d: stored %.20q…, want %.20q…", i, b, st.next)
 		}
+	}
+}
+
+// TestClusterScriptsGoToTheKeysMaster: on a cluster a script is sent to
+// its key's master (the key built in rediscmd.Args' buffer, a []byte), not
+// routed by its SHA-1 to a master that answers MOVED.
+func TestClusterScriptsGoToTheKeysMaster(t *testing.T) {
+	c := redistest.StartCluster(t, redistest.ClusterOptions{})
+	cfg, err := herokuurl.Parse("redis://" + c.Nodes[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cl, err := cfg.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	s := redisstore.New(cl)
+	hour := time.Now().Add(time.Hour)
+	for i := 0; i < 12; i++ {
+		tok := fmt.Sprintf("tok%d", i)
+		if err := s.CommitCtx(ctx, tok, []byte("v1"), hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moved := func() (n int64) {
+		for _, m := range c.Masters() {
+			info, _ := redis.String(m.Do("INFO", "errorstats"), nil)
+			for _, line := range strings.Split(info, "\n") {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(line), "errorstat_MOVED:count="); ok {
+					k, _ := strconv.ParseInt(v, 10, 64)
+					n += k
+				}
+			}
+		}
+		return n
+	}
+	before := moved()
+	for i := 0; i < 12; i++ {
+		tok := fmt.Sprintf("tok%d", i)
+		if err := s.CommitIfCtx(ctx, tok, []byte("v2"), hour, []byte("v1")); err != nil {
+			t.Fatalf("commit of %s: %v", tok, err)
+		}
+		if _, found, _, err := s.FindIdleCtx(ctx, tok, time.Hour, time.Minute); err != nil || !found {
+			t.Fatalf("idle read of %s: %v %v", tok, found, err)
+		}
+	}
+	if n := moved() - before; n != 0 {
+		t.Errorf("24 scripts on 12 sessions drew %d MOVED replies, want 0: scripts were routed by something else than their key", n)
 	}
 }
