@@ -3,7 +3,10 @@ package manager
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/alexedwards/scs/v2"
 )
 
 type ctxKey struct{}
@@ -48,6 +51,15 @@ type requestState struct {
 	writer sessionWriter
 	ctx    stateContext
 	vary   [1]string // the Vary header's value slice, see LoadAndSave
+
+	// lazy: the request carried no usable session cookie, so its session
+	// starts empty and scs's session data is made on first use (see
+	// stateContext.Value); sd holds it then. A request that never touches
+	// its session — most public pages — costs no scs session data, no
+	// context layer and no commit work. Set before the context is handed
+	// out, read-only afterwards.
+	lazy bool
+	sd   atomic.Value
 }
 
 // stateContext is the request's context with its requestState: it answers
@@ -63,8 +75,37 @@ func (c *stateContext) Value(key any) any {
 	if _, ok := key.(ctxKey); ok {
 		return c.st
 	}
+	// scs asks for its session data under its own key (a comparable
+	// string type, so == costs a type check and a short string compare).
+	if st := c.st; st.lazy && key == st.m.scsKey {
+		return st.sessionData()
+	}
 	return c.Context.Value(key)
 }
+
+// sessionData returns scs's session data for a lazy request, making it on
+// first use exactly as scs's Load makes it for a request without a token.
+// Cost on first use: scs's Load (its session data and one context layer,
+// four allocations); none afterwards.
+func (st *requestState) sessionData() any {
+	if sd := st.sd.Load(); sd != nil {
+		return sd
+	}
+	// Load with no token never reaches the store, and it cannot fail.
+	// The parent, not st's context, so that Load does not ask us again.
+	ctx, _ := st.m.sm.Load(st.ctx.Context, "")
+	sd := ctx.Value(st.m.scsKey)
+	// Two goroutines of one handler may get here together: the first
+	// session data stored is the request's, the other is dropped unused.
+	if !st.sd.CompareAndSwap(nil, sd) {
+		return st.sd.Load()
+	}
+	return sd
+}
+
+// sessionUnused reports whether a lazy request's handler never reached
+// its session: it is then new, empty and unmodified, with nothing to commit.
+func (st *requestState) sessionUnused() bool { return st.lazy && st.sd.Load() == nil }
 
 // withState returns parent carrying st.
 func withState(parent context.Context, st *requestState) context.Context {
@@ -90,4 +131,35 @@ func fromContext(ctx context.Context) (*Manager, bool) {
 		return st.m, true
 	}
 	return nil, false
+}
+
+// keyProbe is a context that records the first key it is asked for.
+type keyProbe struct {
+	context.Context
+	key any
+}
+
+func (p *keyProbe) Value(key any) any {
+	if p.key == nil {
+		p.key = key
+	}
+	return p.Context.Value(key)
+}
+
+// scsContextKey finds the key sm keeps session data under in a context:
+// scs's Load asks its context for it before anything else. scs does not
+// export it; the probe's answer is used only if the context Load returns
+// does hold session data under it, so a future scs that looks elsewhere
+// first makes this nil, and the middleware loads every session up front
+// (correct, one allocation-heavy step slower), rather than wrong.
+func scsContextKey(sm *scs.SessionManager) any {
+	probe := &keyProbe{Context: context.Background()}
+	ctx, err := sm.Load(probe, "")
+	if err != nil || probe.key == nil {
+		return nil
+	}
+	if ctx.Value(probe.key) == nil || probe.Context.Value(probe.key) != nil {
+		return nil
+	}
+	return probe.key
 }

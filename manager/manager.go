@@ -126,6 +126,10 @@ type Manager struct {
 	tokens     TokenFormat
 	set        newSettings     // what New set on sm, to see later changes
 	owned      *memstore.Store // the default store, created by New
+	// scsKey is the key sm keeps a request's session data under in its
+	// context (scsContextKey); nil if it could not be found, and then
+	// every request loads its session through scs's Load up front.
+	scsKey any
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.
@@ -200,6 +204,7 @@ func New(cfg Config) *Manager {
 	}
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
+	m.scsKey = scsContextKey(sm)
 	m.set = newSettings{cookie: sm.Cookie, codec: sm.Codec,
 		codecComparable: reflect.TypeOf(sm.Codec).Comparable()}
 	return m

@@ -78,6 +78,15 @@ var errExpired = errors.New("sessionkit: session past its Lifetime")
 // that no longer decodes is deleted and replaced by a fresh session.
 func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
 	base := withState(parent, st)
+	if token == "" && m.scsKey != nil {
+		// No session to load: scs's session data is made when the
+		// handler first uses it, if ever (requestState.sessionData).
+		st.mu.Lock()
+		st.loading = false
+		st.mu.Unlock()
+		st.lazy = true
+		return base, nil
+	}
 	ctx, err := m.sm.Load(base, token)
 	st.mu.Lock()
 	st.loading = false
@@ -115,6 +124,10 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	if derr := m.store.deleteKey(base, hashedKey); derr != nil {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
 			slog.String("err", derr.Error()))
+	}
+	if m.scsKey != nil {
+		st.lazy = true // a fresh session, made on first use as above
+		return base, nil
 	}
 	return m.sm.Load(base, "")
 }
@@ -219,6 +232,11 @@ func (sw *sessionWriter) commit() {
 // destroyed, and otherwise extends an idle timeout when one is due.
 func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	if st := stateFrom(ctx); st != nil && st.sessionUnused() {
+		// A fresh session the handler never used: unmodified, not stored,
+		// nothing to touch.
+		return nil
+	}
 	switch m.sm.Status(ctx) {
 	case scs.Modified:
 		token, err := m.commitSession(ctx)
