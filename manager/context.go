@@ -59,7 +59,13 @@ type requestState struct {
 	// context layer and no commit work. Set before the context is handed
 	// out, read-only afterwards.
 	lazy bool
-	sd   atomic.Value
+	// sd points at sdVal once the request has scs session data that its
+	// context answers itself: a lazy session after first use, or a session
+	// the middleware loaded through the mirror (scsdata.go). sdMu orders
+	// the first use by concurrent goroutines of one handler.
+	sd    atomic.Pointer[any]
+	sdVal any
+	sdMu  sync.Mutex
 }
 
 // stateContext is the request's context with its requestState: it answers
@@ -77,8 +83,13 @@ func (c *stateContext) Value(key any) any {
 	}
 	// scs asks for its session data under its own key (a comparable
 	// string type, so == costs a type check and a short string compare).
-	if st := c.st; st.lazy && key == st.m.scsKey {
-		return st.sessionData()
+	if st := c.st; st.m.scsKey != nil && key == st.m.scsKey {
+		if sd := st.sd.Load(); sd != nil {
+			return *sd
+		}
+		if st.lazy {
+			return st.sessionData()
+		}
 	}
 	return c.Context.Value(key)
 }
@@ -86,21 +97,23 @@ func (c *stateContext) Value(key any) any {
 // sessionData returns scs's session data for a lazy request, making it on
 // first use exactly as scs's Load makes it for a request without a token.
 // Cost on first use: scs's Load (its session data and one context layer,
-// four allocations); none afterwards.
+// four allocations, two with the mirror); none afterwards.
 func (st *requestState) sessionData() any {
+	st.sdMu.Lock()
+	defer st.sdMu.Unlock()
 	if sd := st.sd.Load(); sd != nil {
-		return sd
+		return *sd // another goroutine of the handler was first
 	}
-	// Load with no token never reaches the store, and it cannot fail.
-	// The parent, not st's context, so that Load does not ask us again.
-	ctx, _ := st.m.sm.Load(st.ctx.Context, "")
-	sd := ctx.Value(st.m.scsKey)
-	// Two goroutines of one handler may get here together: the first
-	// session data stored is the request's, the other is dropped unused.
-	if !st.sd.CompareAndSwap(nil, sd) {
-		return st.sd.Load()
+	if m := st.m; m.sdType != nil {
+		st.sdVal = m.asSCS(m.newData())
+	} else {
+		// Load with no token never reaches the store and cannot fail.
+		// The parent, not st's context, so that Load does not ask us.
+		ctx, _ := m.sm.Load(st.ctx.Context, "")
+		st.sdVal = ctx.Value(m.scsKey)
 	}
-	return sd
+	st.sd.Store(&st.sdVal)
+	return st.sdVal
 }
 
 // sessionUnused reports whether a lazy request's handler never reached

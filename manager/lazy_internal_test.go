@@ -1,37 +1,66 @@
 package manager
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 )
 
-// TestSCSContextKeyFound: the probe finds scs's context key, so cookieless
-// requests take the lazy path; and a Manager without it (a future scs
-// that the probe does not understand) still serves sessions, loading them
-// up front.
-func TestSCSContextKeyFound(t *testing.T) {
-	m := New(Config{})
-	defer m.Close()
-	if m.scsKey == nil {
+// TestSCSInternalsFound: New finds scs's context key and its session
+// data's layout, so the middleware takes the lean paths; and a Manager
+// without them (a future scs the probes do not understand) serves the
+// same sessions through scs's own methods.
+func TestSCSInternalsFound(t *testing.T) {
+	probe := New(Config{})
+	defer probe.Close()
+	if probe.scsKey == nil {
 		t.Fatal("scsContextKey found no key: every cookieless request pays for scs's Load")
 	}
-	for _, lazy := range []bool{true, false} {
-		if !lazy {
-			m.scsKey = nil
+	if probe.sdType == nil {
+		t.Fatal("scsDataLayout does not match scs's session data: the mirror is off")
+	}
+	for _, mode := range []string{"mirror", "lazy only", "scs only"} {
+		m := New(Config{})
+		defer m.Close()
+		switch mode {
+		case "lazy only":
+			m.sdType = nil
+		case "scs only": // what New does when the key probe fails
+			m.scsKey, m.sdType = nil, nil
 		}
 		h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if st := stateFrom(r.Context()); st.lazy != lazy {
-				t.Errorf("lazy = %v, want %v", st.lazy, lazy)
+			v, _ := m.get(r.Context(), "n")
+			n, _ := v.(int)
+			if r.URL.Path == "/inc" {
+				if err := m.Put(r.Context(), "n", n+1); err != nil {
+					t.Error(err)
+				}
 			}
-			if err := m.Put(r.Context(), "n", 1); err != nil {
-				t.Error(err)
-			}
+			fmt.Fprint(w, n)
 		}))
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
-		if cks := w.Result().Cookies(); len(cks) != 1 || cks[0].Value == "" {
-			t.Errorf("lazy=%v: cookies %v, want one session cookie", lazy, cks)
+		var cookie *http.Cookie
+		do := func(path, want string) {
+			t.Helper()
+			r := httptest.NewRequest("GET", path, nil)
+			if cookie != nil {
+				r.AddCookie(cookie)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Body.String() != want {
+				t.Errorf("%s: %s read %q, want %q", mode, path, w.Body, want)
+			}
+			if cks := w.Result().Cookies(); len(cks) == 1 {
+				cookie = cks[0]
+			}
 		}
+		do("/inc", "0")
+		if cookie == nil {
+			t.Fatalf("%s: the first write set no cookie", mode)
+		}
+		do("/read", "1")
+		do("/inc", "1")
+		do("/read", "2")
 	}
 }

@@ -130,6 +130,9 @@ type Manager struct {
 	// context (scsContextKey); nil if it could not be found, and then
 	// every request loads its session through scs's Load up front.
 	scsKey any
+	// sdType is scs's *sessionData type when the mirror (scsdata.go) fits
+	// it, else nil.
+	sdType reflect.Type
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.
@@ -205,6 +208,7 @@ func New(cfg Config) *Manager {
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
 	m.scsKey = scsContextKey(sm)
+	m.sdType = scsDataLayout(sm, m.scsKey)
 	m.set = newSettings{cookie: sm.Cookie, codec: sm.Codec,
 		codecComparable: reflect.TypeOf(sm.Codec).Comparable()}
 	return m
@@ -270,7 +274,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		if err := checkSize(len(b), m.maxSize); err != nil {
 			return fmt.Errorf("%w (put %q)", err, key)
 		}
-		m.sm.Put(ctx, key, v)
+		m.put(ctx, key, v)
 		return nil
 	}
 	if nv, ok := bridge.Native(v); ok {
@@ -283,7 +287,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		if err := checkSize(nativeSize(nv), m.maxSize); err != nil {
 			return fmt.Errorf("%w (put %q)", err, key)
 		}
-		m.sm.Put(ctx, key, nv)
+		m.put(ctx, key, nv)
 		return nil
 	}
 	val, err := m.valueCodec.Marshal(v)
@@ -293,7 +297,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	if err := checkSize(val.Size(), m.maxSize); err != nil {
 		return fmt.Errorf("%w (put %q)", err, key)
 	}
-	m.sm.Put(ctx, key, val)
+	m.put(ctx, key, val)
 	return nil
 }
 

@@ -87,7 +87,23 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 		st.lazy = true
 		return base, nil
 	}
-	ctx, err := m.sm.Load(base, token)
+	var ctx context.Context
+	var err error
+	if m.sdType != nil && parent.Value(m.scsKey) == nil {
+		// scs's Load, through the mirror: the request's context answers
+		// scs's key itself, no context layer.
+		var d *scsData
+		ctx = base
+		switch d, err = m.loadData(base, token); {
+		case err == nil && d != nil:
+			st.sdVal = m.asSCS(d)
+			st.sd.Store(&st.sdVal)
+		case err == nil:
+			st.lazy = true // not found: a fresh session, made on first use
+		}
+	} else {
+		ctx, err = m.sm.Load(base, token)
+	}
 	st.mu.Lock()
 	st.loading = false
 	loaded := st.loadedTok != ""
@@ -126,7 +142,8 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 			slog.String("err", derr.Error()))
 	}
 	if m.scsKey != nil {
-		st.lazy = true // a fresh session, made on first use as above
+		st.sd.Store(nil) // drop what the mirror loaded
+		st.lazy = true   // a fresh session, made on first use as above
 		return base, nil
 	}
 	return m.sm.Load(base, "")
@@ -160,7 +177,7 @@ func (m *Manager) rememberIn(ctx context.Context, b []byte) bool {
 			return remember
 		}
 	}
-	return m.sm.GetBool(ctx, rememberMeKey)
+	return m.getBool(ctx, rememberMeKey)
 }
 
 // sessionWriter commits the session just before the response starts.
@@ -237,7 +254,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		// nothing to touch.
 		return nil
 	}
-	switch m.sm.Status(ctx) {
+	switch m.status(ctx) {
 	case scs.Modified:
 		token, err := m.commitSession(ctx)
 		if errors.Is(err, store.ErrGone) {
@@ -334,7 +351,7 @@ func earliest(a, b time.Time) time.Time {
 // rewrite recommits an unchanged session: the idle fallback for stores
 // that cannot touch.
 func (m *Manager) rewrite(ctx context.Context) (string, time.Time, error) {
-	token, _, err := m.sm.Commit(ctx)
+	token, _, err := m.scsCommit(ctx)
 	if err != nil {
 		return "", time.Time{}, err
 	}
