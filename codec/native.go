@@ -2,11 +2,11 @@ package codec
 
 import (
 	"encoding"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
-	"reflect"
-	"encoding/binary"
 	"math"
+	"reflect"
 	"sync"
 	"time"
 
