@@ -17,41 +17,19 @@ type requestState struct {
 	m *Manager
 
 	mu sync.Mutex
+	// The flags are together, so that they share one word: the state is
+	// allocated on every request.
+	//
 	// loading is true only inside scs's Load: a session Find returns then is
 	// the request's own. scs's MergeSession also calls Find, for another
 	// token, and that session must not become the one this request commits
 	// over (Update mode) or touches.
-	loading   bool
-	loadedKey string // store key of the session loaded from the store
-	loadedTok string // the raw token that loaded it
-	// missKey is the store key of the request's cookie when Find found no
-	// session under it: it may hold a retired token's mark, which a
-	// Destroy in this request must still end (see storeAdapter.DeleteCtx).
-	missKey string
+	loading bool
 	// retired: this request retired its loaded session (RenewToken or
 	// Destroy); existed: it was still a live session then.
 	retired, retiredExisted bool
-	expiry                  time.Time
-	// extended is the idle expiry the store set while loading the session
-	// (store.IdleFinder), zero if it did not extend it.
-	extended time.Time
-
-	// What the browser's cookie already says, for a loaded session: a
-	// commit that changes none of it need not send Set-Cookie again.
-	cookieExpiry   time.Time
-	cookieRemember bool
-	iterating      bool // inside Manager.Iterate: no request, no cookie
-	merge          mergeState
-	users          userState
-	// walkKey and walkBlob: the session Iterate is loading, read by the
-	// walk (store.Walker); Find returns it without asking the store again.
-	walkKey  string
-	walkBlob []byte
-
-	writer sessionWriter
-	ctx    stateContext
-	vary   [1]string // the Vary header's value slice, see LoadAndSave
-
+	cookieRemember          bool // see cookieExpiry
+	iterating               bool // inside Manager.Iterate: no request, no cookie
 	// lazy: the request carried no usable session cookie, so its session
 	// starts empty and scs's session data is made on first use (see
 	// stateContext.Value); sd holds it then. A request that never touches
@@ -59,6 +37,30 @@ type requestState struct {
 	// context layer and no commit work. Set before the context is handed
 	// out, read-only afterwards.
 	lazy bool
+
+	loadedKey string // store key of the session loaded from the store
+	loadedTok string // the raw token that loaded it
+	// missKey is the store key of the request's cookie when Find found no
+	// session under it: it may hold a retired token's mark, which a
+	// Destroy in this request must still end (see storeAdapter.DeleteCtx).
+	missKey string
+	expiry  time.Time
+	// extended is the idle expiry the store set while loading the session
+	// (store.IdleFinder), zero if it did not extend it.
+	extended time.Time
+
+	// What the browser's cookie already says, for a loaded session: a
+	// commit that changes none of it need not send Set-Cookie again.
+	cookieExpiry time.Time
+	merge        mergeState
+	users        userState
+	// walk is Iterate's: nil in requests.
+	walk *walkState
+
+	writer sessionWriter
+	ctx    stateContext
+	vary   [1]string // the Vary header's value slice, see LoadAndSave
+
 	// sd points at sdVal once the request has scs session data that its
 	// context answers itself: a lazy session after first use, or a session
 	// the middleware loaded through the mirror (scsdata.go). sdMu orders
@@ -66,6 +68,14 @@ type requestState struct {
 	sd    atomic.Pointer[any]
 	sdVal any
 	sdMu  sync.Mutex
+	data  scsData // what sdVal points at, with the mirror
+}
+
+// walkState is the session Iterate is loading, read by the walk
+// (store.Walker): Find returns it without asking the store again.
+type walkState struct {
+	key  string
+	blob []byte
 }
 
 // stateContext is the request's context with its requestState: it answers
@@ -105,7 +115,8 @@ func (st *requestState) sessionData() any {
 		return *sd // another goroutine of the handler was first
 	}
 	if m := st.m; m.sdType != nil {
-		st.sdVal = m.asSCS(m.newData())
+		m.newData(&st.data)
+		st.sdVal = m.asSCS(&st.data)
 	} else {
 		// Load with no token never reaches the store and cannot fail.
 		// The parent, not st's context, so that Load does not ask us.

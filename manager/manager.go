@@ -336,7 +336,7 @@ func checkSize(n, max int) error {
 // session twice, see store.Walker); with other stores, memstore included,
 // scs loads every session at once.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
-	st := &requestState{m: m, iterating: true}
+	st := &requestState{m: m, iterating: true, walk: &walkState{}}
 	base := context.WithValue(ctx, ctxKey{}, st)
 	if !m.store.be.canWalk() {
 		return m.sm.Iterate(base, fn)
@@ -345,13 +345,13 @@ func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) e
 		// scs's Load builds the session from b: the adapter's Find hands
 		// it over without a second read.
 		st.mu.Lock()
-		st.walkKey, st.walkBlob = key, b
+		st.walk.key, st.walk.blob = key, b
 		st.mu.Unlock()
 		// The token is the marked store key, as scs's Iterate hands out:
 		// Destroy inside fn deletes that key, not a hash of it.
 		sctx, err := m.sm.Load(base, keyMark+key)
 		st.mu.Lock()
-		st.walkKey, st.walkBlob = "", nil
+		st.walk.key, st.walk.blob = "", nil
 		st.mu.Unlock()
 		if err != nil {
 			return err

@@ -92,11 +92,11 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	if m.sdType != nil && parent.Value(m.scsKey) == nil {
 		// scs's Load, through the mirror: the request's context answers
 		// scs's key itself, no context layer.
-		var d *scsData
+		var found bool
 		ctx = base
-		switch d, err = m.loadData(base, token); {
-		case err == nil && d != nil:
-			st.sdVal = m.asSCS(d)
+		switch found, err = m.loadData(base, &st.data, token); {
+		case err == nil && found:
+			st.sdVal = m.asSCS(&st.data)
 			st.sd.Store(&st.sdVal)
 		case err == nil:
 			st.lazy = true // not found: a fresh session, made on first use
@@ -142,7 +142,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 			slog.String("err", derr.Error()))
 	}
 	if m.scsKey != nil {
-		st.sd.Store(nil) // drop what the mirror loaded
+		st.sd.Store(nil) // drop what the mirror loaded: st.data is reused
 		st.lazy = true   // a fresh session, made on first use as above
 		return base, nil
 	}

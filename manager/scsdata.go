@@ -83,10 +83,11 @@ func (m *Manager) asSCS(d *scsData) any {
 	return reflect.NewAt(m.sdType.Elem(), unsafe.Pointer(d)).Interface()
 }
 
-// newData is scs's newSessionData: an empty, unmodified session.
-func (m *Manager) newData() *scsData {
-	return &scsData{deadline: time.Now().Add(m.sm.Lifetime).UTC(), status: scs.Unmodified,
-		values: make(map[string]interface{})}
+// newData makes d scs's newSessionData: an empty, unmodified session.
+// d must be unused: its mutex is not touched.
+func (m *Manager) newData(d *scsData) {
+	d.deadline, d.status, d.token = time.Now().Add(m.sm.Lifetime).UTC(), scs.Unmodified, ""
+	d.values = make(map[string]interface{})
 }
 
 // status is scs's Status.
@@ -167,23 +168,24 @@ func (m *Manager) scsCommit(ctx context.Context) (string, time.Time, error) {
 }
 
 // loadData is scs's Load of a token for a request whose context answers
-// scs's key itself (stateContext): the session data it would put in a
-// context layer is returned instead, or nil when the store has no session
-// under token (a fresh one is then made on first use, as for no token).
-func (m *Manager) loadData(ctx context.Context, token string) (*scsData, error) {
+// scs's key itself (stateContext): it fills d, unused, with the session
+// data Load would put in a context layer, and reports whether the store
+// had a session under token (if not, a fresh one is made on first use, as
+// for no token).
+func (m *Manager) loadData(ctx context.Context, d *scsData, token string) (found bool, err error) {
 	// scs's doStoreFind, with the store and hashing checkSettings holds.
 	b, found, err := m.store.FindCtx(ctx, token)
 	if err != nil || !found {
-		return nil, err
+		return false, err
 	}
-	d := &scsData{status: scs.Unmodified, token: token}
+	d.status, d.token = scs.Unmodified, token
 	if d.deadline, d.values, err = m.sm.Codec.Decode(b); err != nil {
-		return nil, err
+		return false, err
 	}
 	// As scs: an idle timeout set on its SessionManager rewrites every
 	// session (Config.IdleTimeout is the manager's own, see touch).
 	if m.sm.IdleTimeout > 0 {
 		d.status = scs.Modified
 	}
-	return d, nil
+	return true, nil
 }

@@ -93,9 +93,9 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
 	key := a.key(token)
 	st := stateFrom(ctx)
-	if st != nil && st.iterating {
+	if st != nil && st.walk != nil {
 		st.mu.Lock()
-		walkKey, walkBlob := st.walkKey, st.walkBlob
+		walkKey, walkBlob := st.walk.key, st.walk.blob
 		st.mu.Unlock()
 		if walkKey != "" && walkKey == key {
 			return walkBlob, true, nil // read by the walk just now
