@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -106,6 +108,9 @@ func native(v *Value) (any, error) {
 	if out, ok := nativeMsgpack(v); ok {
 		return out, nil
 	}
+	if out, ok := nativeJSON(v); ok {
+		return out, nil
+	}
 	return nativeReflect(v)
 }
 
@@ -200,4 +205,59 @@ func msgpackInt(b []byte) (int64, bool) {
 		return int64(binary.BigEndian.Uint64(b[1:])), true
 	}
 	return 0, false
+}
+
+// nativeJSON is nativeMsgpack for JSON entries: an int or int64 written
+// as plain digits, a string without escapes (valid UTF-8, no control
+// characters), a bool. encoding/json reads those exactly so; anything
+// else — escapes, exponents, floats — is left to native's general path.
+// TestNativeJSONMatches compares the two.
+func nativeJSON(v *Value) (out any, ok bool) {
+	b := v.data
+	if v.f != jsonFormat || len(b) == 0 || v.hooks.CodecOn() {
+		return nil, false
+	}
+	switch v.kind {
+	case reflect.Int, reflect.Int64:
+		digits := b
+		if digits[0] == '-' {
+			digits = digits[1:]
+		}
+		if len(digits) == 0 || len(digits) > 1 && digits[0] == '0' {
+			return nil, false
+		}
+		for _, c := range digits {
+			if c < '0' || c > '9' {
+				return nil, false
+			}
+		}
+		if v.kind == reflect.Int {
+			n, err := strconv.ParseInt(string(b), 10, strconv.IntSize)
+			return int(n), err == nil
+		}
+		n, err := strconv.ParseInt(string(b), 10, 64)
+		return n, err == nil
+	case reflect.String:
+		if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+			return nil, false
+		}
+		body := b[1 : len(b)-1]
+		for _, c := range body {
+			if c < 0x20 || c == '"' || c == '\\' {
+				return nil, false
+			}
+		}
+		if !utf8.Valid(body) {
+			return nil, false
+		}
+		return string(body), true
+	case reflect.Bool:
+		switch string(b) {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	return nil, false
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -95,12 +96,73 @@ func TestNativeAllocations(t *testing.T) {
 		v    any
 		want float64
 	}{{42, 0}, {"Signed in.", 2}, {true, 0}} {
-		val, err := Msgpack().Marshal(c.v)
+		for _, cd := range []Codec{Msgpack(), JSON()} {
+			val, err := cd.Marshal(c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := testing.AllocsPerRun(100, func() { _, _ = native(val) }); got > c.want {
+				t.Errorf("%s: native(%#v): %v allocations, want at most %v", cd.Name(), c.v, got, c.want)
+			}
+		}
+	}
+}
+
+// TestNativeJSONMatches: wherever nativeJSON decodes an entry, it yields
+// exactly what encoding/json (native's general path) yields, over valid
+// and invalid JSON of every kind it covers; and it decides what the JSON
+// codec writes for ints, plain strings and bools.
+func TestNativeJSONMatches(t *testing.T) {
+	cases := []string{"0", "-0", "00", "01", "-", "", "1e3", "1.0", "1.5", " 1", "1 ", "+1",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+		`""`, `"a"`, `"\n"`, `"\u00e9"`, `"é"`, "\"\xff\"", `"a\"b"`, `"tab	"`, `"`, `"a`, `a"`, `"<&>"`,
+		"\"\u2028\"", "true", "false", "null", "True", "tru", `"true"`}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 500 {
+		n := rng.Int64() >> rng.UintN(64)
+		if rng.IntN(2) == 0 {
+			n = -n
+		}
+		cases = append(cases, strconv.FormatInt(n, 10))
+		s := make([]byte, rng.IntN(12))
+		for i := range s {
+			s[i] = byte(rng.IntN(256))
+		}
+		cases = append(cases, `"`+string(s)+`"`)
+	}
+	kinds := []reflect.Kind{reflect.Int, reflect.Int64, reflect.String, reflect.Bool}
+	decided := map[reflect.Kind]int{}
+	for _, c := range cases {
+		for _, k := range kinds {
+			v := &Value{f: jsonFormat, kind: k, plain: true, data: []byte(c)}
+			fast, ok := nativeJSON(v)
+			if !ok {
+				continue
+			}
+			decided[k]++
+			slow, err := nativeReflect(v)
+			if err != nil {
+				t.Errorf("%q as %s: fast path gave %#v, encoding/json fails: %v", c, k, fast, err)
+				continue
+			}
+			if reflect.TypeOf(fast) != reflect.TypeOf(slow) || fast != slow {
+				t.Errorf("%q as %s: fast path gave %#v (%T), encoding/json %#v (%T)", c, k, fast, fast, slow, slow)
+			}
+		}
+	}
+	for _, v := range []any{0, 42, -1, math.MaxInt64, math.MinInt64, int64(-40000), "", "Signed in.", "<a href>", true, false} {
+		val, err := JSON().Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := testing.AllocsPerRun(100, func() { _, _ = native(val) }); got > c.want {
-			t.Errorf("native(%#v): %v allocations, want at most %v", c.v, got, c.want)
+		got, ok := nativeJSON(val)
+		if !ok || got != v {
+			t.Errorf("%#v: fast path gave %#v, %v", v, got, ok)
+		}
+	}
+	for _, k := range kinds {
+		if decided[k] == 0 {
+			t.Errorf("no case of kind %s took the fast path", k)
 		}
 	}
 }
