@@ -64,3 +64,29 @@ func TestSCSInternalsFound(t *testing.T) {
 		do("/read", "2")
 	}
 }
+
+// TestSessionDataFromOutside: a request that already carries this scs
+// manager's session data (code that called SessionManager().Load before
+// the middleware) keeps it, as scs's Load keeps it, with or without a
+// cookie: the middleware does not make fresh data over it.
+func TestSessionDataFromOutside(t *testing.T) {
+	m := New(Config{})
+	defer m.Close()
+	sm := m.SessionManager()
+	got := ""
+	inner := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = sm.GetString(r.Context(), "outer")
+	}))
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, err := sm.Load(r.Context(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sm.Put(ctx, "outer", "x")
+		inner.ServeHTTP(w, r.WithContext(ctx))
+	})
+	outer.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if got != "x" {
+		t.Errorf("the handler read %q, want the outer session data's %q", got, "x")
+	}
+}

@@ -78,7 +78,11 @@ var errExpired = errors.New("sessionkit: session past its Lifetime")
 // that no longer decodes is deleted and replaced by a fresh session.
 func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
 	base := withState(parent, st)
-	if token == "" && m.scsKey != nil {
+	// own: scs's key is ours to answer. Not when the request already has
+	// session data of this scs manager (its own LoadAndSave around ours):
+	// scs's Load then keeps that, and so do we, by calling it.
+	own := m.scsKey != nil && parent.Value(m.scsKey) == nil
+	if token == "" && own {
 		// No session to load: scs's session data is made when the
 		// handler first uses it, if ever (requestState.sessionData).
 		st.mu.Lock()
@@ -89,7 +93,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	}
 	var ctx context.Context
 	var err error
-	if m.sdType != nil && parent.Value(m.scsKey) == nil {
+	if m.sdType != nil && own {
 		// scs's Load, through the mirror: the request's context answers
 		// scs's key itself, no context layer.
 		var found bool
@@ -141,7 +145,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
 			slog.String("err", derr.Error()))
 	}
-	if m.scsKey != nil {
+	if own {
 		st.sd.Store(nil) // drop what the mirror loaded: st.data is reused
 		st.lazy = true   // a fresh session, made on first use as above
 		return base, nil
