@@ -390,7 +390,8 @@ makes scs's session data only when the handler first uses it. For a loaded sessi
 costs three allocations (a boxed context key, the session data, a context layer) and every scs
 call one more (the key boxed again; the middleware makes four or five such calls per request).
 Going around them was measured before it was kept: read 28 → 22 allocations, write 41 → 33, no
-cookie 8 → 2, single-threaded no-cookie requests about 300 ns against scs's 525 ns. So the
+cookie 8 → 2, and a no-cookie request in about half the time scs takes (medians of 6 passes in one
+run: 580 ns against 1040 ns). So the
 manager works on scs's session data itself, through a mirror of its unexported struct whose
 layout New checks field by field against scs's (any other layout: every call goes through scs,
 as before); the session data lives inside the request state, and the request's context answers
