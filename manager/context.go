@@ -20,7 +20,8 @@ type requestState struct {
 	// The flags are together, so that they share one word: the state is
 	// allocated on every request.
 	//
-	// loading is true only inside scs's Load: a session Find returns then is
+	// loading is true only while the middleware loads the session (scs's
+	// Load, or loadData in its place): a session Find returns then is
 	// the request's own. scs's MergeSession also calls Find, for another
 	// token, and that session must not become the one this request commits
 	// over (Update mode) or touches.
