@@ -136,8 +136,7 @@ func (t target) ok() bool {
 func targets(rs *results) []target {
 	ns := func(n string) float64 { return rs.get(n, "ns/op") }
 	cmds := func(n string) float64 { return rs.get(n, "redis-cmds/op") }
-	req, hnd := "BenchmarkRequest/", "BenchmarkHandler/"
-	allocs := func(n string) float64 { return rs.get(n, "allocs/op") }
+	req := "BenchmarkRequest/"
 	return []target{
 		{"Redis commands, read-only request (sessionkit-msgpack)", cmds(req + "sessionkit-msgpack/read"), 1, true, "%.2f"},
 		{"Redis commands, write request", cmds(req + "sessionkit-msgpack/write"), 2, true, "%.2f"},
@@ -151,11 +150,6 @@ func targets(rs *results) []target {
 		{"request, write: sessionkit-msgpack vs scs-gob-redisstore (× throughput)", ratio(ns(req+"scs-gob-redisstore/write"), ns(req+"sessionkit-msgpack/write")), 1.3, false, "%.2f×"},
 		{"request, read: sessionkit-msgpack as a share of the floor", ratio(ns(req+"floor/read"), ns(req+"sessionkit-msgpack/read")), 0.8, false, "%.0f%%"},
 		{"request, write: sessionkit-msgpack as a share of the floor", ratio(ns(req+"floor/write"), ns(req+"sessionkit-msgpack/write")), 0.8, false, "%.0f%%"},
-		{"request, no cookie: sessionkit-msgpack vs scs-gob-redisstore (× throughput)", ratio(ns(req+"scs-gob-redisstore/nocookie"), ns(req+"sessionkit-msgpack/nocookie")), 1, false, "%.2f×"},
-		{"in process, read: sessionkit-msgpack allocations", allocs(hnd + "sessionkit-msgpack/read"), 20, true, "%.0f"},
-		{"in process, write: sessionkit-msgpack allocations", allocs(hnd + "sessionkit-msgpack/write"), 26, true, "%.0f"},
-		{"in process, no cookie: sessionkit-msgpack allocations (wanted: scs's)", allocs(hnd + "sessionkit-msgpack/nocookie"), allocs(hnd + "scs-gob-redisstore/nocookie"), true, "%.0f"},
-		{"in process, no cookie: sessionkit-msgpack vs scs-gob-redisstore (× faster)", ratio(ns(hnd+"scs-gob-redisstore/nocookie"), ns(hnd+"sessionkit-msgpack/nocookie")), 1, false, "%.2f×"},
 	}
 }
 
@@ -208,7 +202,6 @@ func writeMarkdown(path, svgName string, rs *results) error {
 	p("\n## In-process handler cost (BenchmarkHandler)\n\n")
 	p("The same handlers called directly, without HTTP: the library's own cost is a larger share here, so\nthe gaps between variants are wider than end to end.\n\n")
 	requestTable(&b, rs, "BenchmarkHandler")
-	p("%s", hotPathNote)
 
 	p("\n## Codecs (BenchmarkCodec, BenchmarkReadOneKey)\n\n")
 	p("*small*: a User struct, a counter and a flash message; *large*: plus a 50-item cart. *decode* turns\nevery value back into its Go type; *gob* is scs's GobCodec.\n\n")
@@ -291,7 +284,7 @@ func runsOf(rs *results) int {
 }
 
 func requestTable(b *strings.Builder, rs *results, prefix string) {
-	fmt.Fprintf(b, "| variant/op | ns/op | throughput vs scs | vs floor | redis-cmds/op | B/op | allocs/op |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(b, "| variant/op | ns/op | throughput vs scs | vs floor | redis-cmds/op | allocs/op |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, name := range rs.order {
 		if !strings.HasPrefix(name, prefix+"/") {
 			continue
@@ -299,10 +292,10 @@ func requestTable(b *strings.Builder, rs *results, prefix string) {
 		parts := strings.Split(name, "/")
 		op := parts[len(parts)-1]
 		ns := rs.get(name, "ns/op")
-		fmt.Fprintf(b, "| %s | %.0f | %.2f× | %.0f%% | %.2f | %.0f | %.0f |\n", strings.TrimPrefix(name, prefix+"/"), ns,
+		fmt.Fprintf(b, "| %s | %.0f | %.2f× | %.0f%% | %.2f | %.0f |\n", strings.TrimPrefix(name, prefix+"/"), ns,
 			ratio(rs.get(prefix+"/scs-gob-redisstore/"+op, "ns/op"), ns),
 			100*ratio(rs.get(prefix+"/floor/"+op, "ns/op"), ns),
-			rs.get(name, "redis-cmds/op"), rs.get(name, "B/op"), rs.get(name, "allocs/op"))
+			rs.get(name, "redis-cmds/op"), rs.get(name, "allocs/op"))
 	}
 }
 
@@ -378,26 +371,3 @@ func main() {
 	}
 	fmt.Printf("report: wrote %s and %s (%d of %d targets met)\n", *md, *svg, len(targets(rs))-failed, len(targets(rs)))
 }
-
-// hotPathNote follows the in-process table: where a request's
-// allocations go, and why the manager goes around parts of scs.
-const hotPathNote = `
-Where a request's allocations go (sessionkit-msgpack, small session). A request without a
-session cookie whose handler does not use its session (*nocookie*) costs two: the request state
-and the request's new context (` + "`r.WithContext`" + `); scs's own middleware costs nine there, because it
-builds session data, a context layer and a boxed context key for every request. The manager
-makes scs's session data only when the handler first uses it. For a loaded session, scs's Load
-costs three allocations (a boxed context key, the session data, a context layer) and every scs
-call one more (the key boxed again; the middleware makes four or five such calls per request).
-Going around them was measured before it was kept: read 28 → 22 allocations, write 41 → 33, no
-cookie 8 → 2, and a no-cookie request in about half the time scs takes (medians of 6 passes in one
-run: 580 ns against 1040 ns). So the
-manager works on scs's session data itself, through a mirror of its unexported struct whose
-layout New checks field by field against scs's (any other layout: every call goes through scs,
-as before); the session data lives inside the request state, and the request's context answers
-scs's key, so user code calling scs's methods sees the very same data. The price is bytes on
-the no-cookie route: 704 B (the request state, 384, carries room for the session data; the
-request copy, 320) against scs's 592. What remains on a read is Redis's (the connection, the
-command, the reply: about half), the decoded session (its map, the lazy values, each plain
-string), the hashed store key, and the values the handler decodes.
-`
