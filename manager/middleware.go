@@ -32,6 +32,11 @@ var ErrCommitFailed = errors.New("manager: response abandoned: session commit fa
 //
 // Values put after the response body has started are not saved, as in scs:
 // put before writing.
+//
+// Memory per request: a request without a usable session cookie whose
+// handler never uses the session costs two allocations (the request state
+// and its context) and does nothing at commit; a loaded session adds the
+// store's and the codec's work only (see docs/benchmarks.md).
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if st := stateFrom(r.Context()); st != nil && st.m == m && !st.iterating {
