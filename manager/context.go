@@ -41,20 +41,11 @@ type requestState struct {
 
 	loadedKey string // store key of the session loaded from the store
 	loadedTok string // the raw token that loaded it
-	// missKey is the store key of the request's cookie when Find found no
-	// session under it: it may hold a retired token's mark, which a
-	// Destroy in this request must still end (see storeAdapter.DeleteCtx).
-	missKey string
-	expiry  time.Time
-	// extended is the idle expiry the store set while loading the session
-	// (store.IdleFinder), zero if it did not extend it.
-	extended time.Time
-
-	// What the browser's cookie already says, for a loaded session: a
-	// commit that changes none of it need not send Set-Cookie again.
-	cookieExpiry time.Time
-	merge        mergeState
-	users        userState
+	expiry    time.Time
+	merge     mergeState
+	// s is what only a request with a session needs: nil until then
+	// (sess), so that a request without a cookie allocates less.
+	s *sessionState
 	// walk is Iterate's: nil in requests.
 	walk *walkState
 
@@ -69,8 +60,64 @@ type requestState struct {
 	sd    atomic.Pointer[any]
 	sdVal any
 	sdMu  sync.Mutex
-	data  scsData // what sdVal points at, with the mirror
 }
+
+// sessionState is the part of a request's state that only a request with
+// a session cookie, or whose handler uses its session, needs.
+type sessionState struct {
+	data scsData // what requestState.sdVal points at, with the mirror
+	// missKey is the store key of the request's cookie when Find found no
+	// session under it: it may hold a retired token's mark, which a
+	// Destroy in this request must still end (see storeAdapter.DeleteCtx).
+	missKey string
+	// extended is the idle expiry the store set while loading the session
+	// (store.IdleFinder), zero if it did not extend it.
+	extended time.Time
+	// What the browser's cookie already says, for a loaded session: a
+	// commit that changes none of it need not send Set-Cookie again.
+	cookieExpiry time.Time
+	users        userState
+}
+
+// cookieRequest is a request state and its session state in one
+// allocation, for a request that carries a session cookie.
+type cookieRequest struct {
+	st requestState
+	s  sessionState
+}
+
+// newRequestState returns the state of a request to m, with its session
+// state when the request has a session cookie (one allocation either way).
+func newRequestState(m *Manager, withSession bool) *requestState {
+	if !withSession {
+		return &requestState{m: m, loading: true}
+	}
+	c := &cookieRequest{st: requestState{m: m, loading: true}}
+	c.st.s = &c.s
+	return &c.st
+}
+
+// sess returns the request's session state, making it if the request has
+// none yet. st.mu must be held, except before the state is shared.
+func (st *requestState) sess() *sessionState {
+	if st.s == nil {
+		st.s = new(sessionState)
+	}
+	return st.s
+}
+
+// sessOrZero returns the request's session state, or a zero one to read
+// from when it has none. st.mu must be held.
+func (st *requestState) sessOrZero() *sessionState {
+	if st.s == nil {
+		return &zeroSession
+	}
+	return st.s
+}
+
+// zeroSession is read, never written: what a request without session
+// state knows.
+var zeroSession sessionState
 
 // walkState is the session Iterate is loading, read by the walk
 // (store.Walker): Find returns it without asking the store again.
@@ -116,8 +163,11 @@ func (st *requestState) sessionData() any {
 		return *sd // another goroutine of the handler was first
 	}
 	if m := st.m; m.sdType != nil {
-		m.newData(&st.data)
-		st.sdVal = m.asSCS(&st.data)
+		st.mu.Lock()
+		s := st.sess()
+		st.mu.Unlock()
+		m.newData(&s.data)
+		st.sdVal = m.asSCS(&s.data)
 	} else {
 		// Load with no token never reaches the store and cannot fail.
 		// The parent, not st's context, so that Load does not ask us.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"unsafe"
 )
 
 // TestSCSInternalsFound: New finds scs's context key and its session
@@ -88,5 +89,16 @@ func TestSessionDataFromOutside(t *testing.T) {
 	outer.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if got != "x" {
 		t.Errorf("the handler read %q, want the outer session data's %q", got, "x")
+	}
+}
+
+// TestRequestStateSize: the state every request allocates stays within
+// 256 bytes, so that a request without a cookie (that state and net/http's
+// request copy, 320 bytes) costs less memory than under scs's middleware
+// (592 bytes): what only requests with a session need lives in
+// sessionState.
+func TestRequestStateSize(t *testing.T) {
+	if n := unsafe.Sizeof(requestState{}); n > 256 {
+		t.Errorf("requestState is %d bytes, want at most 256: move what cookieless requests do not need into sessionState", n)
 	}
 }

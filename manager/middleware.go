@@ -43,13 +43,14 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		st := &requestState{m: m, loading: true}
+		token := m.requestToken(r)
+		st := newRequestState(m, token != "")
 		addVary(w.Header(), st)
 		if err := m.checkSettings(); err != nil {
 			m.fail(w, r, err)
 			return
 		}
-		ctx, err := m.load(r.Context(), st, m.requestToken(r))
+		ctx, err := m.load(r.Context(), st, token)
 		if err != nil {
 			m.fail(w, r, err)
 			return
@@ -103,9 +104,10 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 		// scs's key itself, no context layer.
 		var found bool
 		ctx = base
-		switch found, err = m.loadData(base, &st.data, token); {
+		data := &st.sess().data // not shared yet: no lock
+		switch found, err = m.loadData(base, data, token); {
 		case err == nil && found:
-			st.sdVal = m.asSCS(&st.data)
+			st.sdVal = m.asSCS(data)
 			st.sd.Store(&st.sdVal)
 		case err == nil:
 			st.lazy = true // not found: a fresh session, made on first use
@@ -126,7 +128,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 		if m.idle > 0 && !deadline.IsZero() && deadline.Before(time.Now()) {
 			err = errExpired
 		} else {
-			st.cookieExpiry, st.cookieRemember = deadline, remember
+			st.sess().cookieExpiry, st.cookieRemember = deadline, remember
 		}
 	}
 	if err == nil {
@@ -140,7 +142,10 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	// commit, a new token.
 	st.mu.Lock()
 	hashedKey := st.loadedKey
-	st.loadedKey, st.loadedTok, st.extended = "", "", time.Time{}
+	st.loadedKey, st.loadedTok = "", ""
+	if st.s != nil {
+		st.s.extended = time.Time{}
+	}
 	st.mu.Unlock()
 	if err != errExpired {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
@@ -151,7 +156,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 			slog.String("err", derr.Error()))
 	}
 	if own {
-		st.sd.Store(nil) // drop what the mirror loaded: st.data is reused
+		st.sd.Store(nil) // drop what the mirror loaded: its data is reused
 		st.lazy = true   // a fresh session, made on first use as above
 		return base, nil
 	}
@@ -280,7 +285,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		st := stateFrom(ctx)
 		st.mu.Lock()
 		expiry := st.expiry
-		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
+		unchanged := token == st.loadedTok && expiry.Equal(st.sessOrZero().cookieExpiry)
 		committed := st.merge.loaded // the blob just stored
 		st.mu.Unlock()
 		if unchanged && m.rememberIn(ctx, committed) == st.cookieRemember {
@@ -310,7 +315,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(ctx)
 	st.mu.Lock()
-	key, token, extended := st.loadedKey, st.loadedTok, st.extended
+	key, token, extended := st.loadedKey, st.loadedTok, st.sessOrZero().extended
 	st.mu.Unlock()
 	if key == "" {
 		return

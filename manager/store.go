@@ -120,9 +120,9 @@ func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, fou
 		if st.loading {
 			if found {
 				st.loadedKey, st.loadedTok, st.merge.loaded = key, token, b
-				st.extended = extended
+				st.sess().extended = extended
 			} else {
-				st.missKey = key
+				st.sess().missKey = key
 			}
 		}
 		st.mu.Unlock()
@@ -234,9 +234,9 @@ func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 	}
 	st.mu.Lock()
 	own := token != "" && token == st.loadedTok && !st.retired
-	loaded, miss := st.loadedKey, st.missKey
-	if token == "" {
-		st.missKey = ""
+	loaded, miss := st.loadedKey, st.sessOrZero().missKey
+	if token == "" && st.s != nil {
+		st.s.missKey = ""
 	}
 	st.mu.Unlock()
 	switch {
