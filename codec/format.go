@@ -96,7 +96,7 @@ func msgpackDecode(data []byte, ptr any) error {
 	if plan != nil {
 		r.pd.data = data
 		err = r.pd.decode(plan, pv.Elem())
-		r.pd.data = nil
+		r.pd.data, r.pd.str = nil, ""
 	} else {
 		err = r.dec.Decode(ptr)
 	}

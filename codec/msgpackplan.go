@@ -176,12 +176,24 @@ type planDecoder struct {
 	d    *msgpack.Decoder
 	rd   *bytes.Reader
 	data []byte
+	// str is data as a string, made on the first string decoded: the
+	// strings of one value are slices of it, one allocation for all of
+	// them instead of one each (see inPlaceString).
+	str string
 }
+
+// maxSharedString bounds the values whose strings share one allocation:
+// a string kept from a larger value keeps at most this much memory alive.
+const maxSharedString = 4 << 10
 
 func (pd *planDecoder) decode(p *decodePlan, v reflect.Value) error {
 	d := pd.d
 	switch p.kind {
 	case planString:
+		if s, ok := pd.inPlaceString(); ok {
+			v.SetString(s)
+			return nil
+		}
 		s, err := d.DecodeString()
 		if err == nil {
 			v.SetString(s)
@@ -250,8 +262,11 @@ func (pd *planDecoder) decodeSlice(p *decodePlan, v reflect.Value) error {
 	switch {
 	case v.Cap() >= n:
 		v.Set(v.Slice(0, n))
-	case v.Cap() == 0: // the usual case: one allocation, n bounded by checkMsgpack
-		v.Set(reflect.MakeSlice(v.Type(), n, n))
+	case v.Cap() == 0: // the usual case, n bounded by checkMsgpack
+		// Grown in place: one allocation, where MakeSlice and Set cost a
+		// second one for the slice header MakeSlice returns.
+		v.Grow(n)
+		v.SetLen(n)
 	default: // a field given twice: keep what msgpack keeps
 		v.Set(v.Slice(0, v.Cap()))
 		v.Set(reflect.AppendSlice(v, reflect.MakeSlice(v.Type(), n-v.Len(), n-v.Len())))
@@ -300,6 +315,47 @@ func (pd *planDecoder) decodeStruct(p *decodePlan, v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+// inPlaceString reads a str-encoded string (what msgpack's encoder writes
+// for a Go string) as msgpack's DecodeString does, but as a slice of
+// pd.str when the value is at most maxSharedString bytes. ok is false
+// for anything else (a bin, nil, a truncated header, a larger value):
+// msgpack's decoder then decides.
+func (pd *planDecoder) inPlaceString() (string, bool) {
+	if len(pd.data) > maxSharedString {
+		return "", false
+	}
+	pos := int(pd.rd.Size()) - pd.rd.Len()
+	b := pd.data[pos:]
+	if len(b) == 0 {
+		return "", false
+	}
+	c := b[0]
+	var hdr, n int
+	switch {
+	case msgpcode.IsFixedString(c):
+		hdr, n = 1, int(c&msgpcode.FixedStrMask)
+	case c == msgpcode.Str8 && len(b) >= 2:
+		hdr, n = 2, int(b[1])
+	case c == msgpcode.Str16 && len(b) >= 3:
+		hdr, n = 3, int(binary.BigEndian.Uint16(b[1:]))
+	default: // str32 cannot fit in maxSharedString
+		return "", false
+	}
+	if n > len(b)-hdr {
+		return "", false
+	}
+	if _, err := pd.rd.Seek(int64(hdr+n), io.SeekCurrent); err != nil {
+		return "", false
+	}
+	if n == 0 {
+		return "", true
+	}
+	if pd.str == "" {
+		pd.str = string(pd.data)
+	}
+	return pd.str[pos+hdr : pos+hdr+n], true
 }
 
 var errKeyType = errors.New("msgpack: struct field name is not a string")

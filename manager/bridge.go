@@ -13,10 +13,8 @@ func init() {
 		if !ok {
 			return nil, false, ErrNoSession
 		}
-		if v := m.sm.Get(ctx, key); v != nil {
-			return v, true, nil
-		}
-		return nil, m.sm.Exists(ctx, key), nil
+		v, ok := m.get(ctx, key)
+		return v, ok, nil
 	}
 	bridge.Put = func(ctx context.Context, key string, v any) error {
 		m, ok := fromContext(ctx)

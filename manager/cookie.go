@@ -99,7 +99,7 @@ func (m *Manager) writeCookie(ctx context.Context, w http.ResponseWriter, r *htt
 	switch {
 	case expiry.IsZero():
 		ck.Expires, ck.MaxAge = time.Unix(1, 0), -1
-	case c.persist || m.sm.GetBool(ctx, rememberMeKey):
+	case c.persist || m.getBool(ctx, rememberMeKey):
 		ck.Expires = time.Unix(expiry.Unix()+1, 0) // rounded up, as scs does
 		ck.MaxAge = int(time.Until(expiry).Seconds() + 1)
 	}

@@ -16,7 +16,12 @@
 //     every request;
 //   - commits loaded sessions only if they still exist, so a slow request
 //     cannot undo a concurrent logout (with stores that support it);
-//   - stores sha256(token), never the token itself, unless told otherwise.
+//   - stores sha256(token), never the token itself, unless told otherwise;
+//   - makes no session for a request without a session cookie until its
+//     handler uses one (a public page behind the middleware costs two
+//     allocations, scs's middleware nine), and reads and writes scs's
+//     session data in place instead of through scs's per-call context
+//     lookups — the same data scs's own methods see.
 //
 // Everything else scs does (RenewToken, Destroy, RememberMe, Deadline, ...)
 // is available through SessionManager.

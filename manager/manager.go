@@ -126,6 +126,13 @@ type Manager struct {
 	tokens     TokenFormat
 	set        newSettings     // what New set on sm, to see later changes
 	owned      *memstore.Store // the default store, created by New
+	// scsKey is the key sm keeps a request's session data under in its
+	// context (scsContextKey); nil if it could not be found, and then
+	// every request loads its session through scs's Load up front.
+	scsKey any
+	// sdType is scs's *sessionData type when the mirror (scsdata.go) fits
+	// it, else nil.
+	sdType reflect.Type
 }
 
 // New returns a Manager for cfg; zero fields take the documented defaults.
@@ -200,6 +207,8 @@ func New(cfg Config) *Manager {
 	}
 	sm.ErrorFunc = m.errHandler
 	m.sm = sm
+	m.scsKey = scsContextKey(sm)
+	m.sdType = scsDataLayout(sm, m.scsKey)
 	m.set = newSettings{cookie: sm.Cookie, codec: sm.Codec,
 		codecComparable: reflect.TypeOf(sm.Codec).Comparable()}
 	return m
@@ -265,7 +274,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		if err := checkSize(len(b), m.maxSize); err != nil {
 			return fmt.Errorf("%w (put %q)", err, key)
 		}
-		m.sm.Put(ctx, key, v)
+		m.put(ctx, key, v)
 		return nil
 	}
 	if nv, ok := bridge.Native(v); ok {
@@ -278,7 +287,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 		if err := checkSize(nativeSize(nv), m.maxSize); err != nil {
 			return fmt.Errorf("%w (put %q)", err, key)
 		}
-		m.sm.Put(ctx, key, nv)
+		m.put(ctx, key, nv)
 		return nil
 	}
 	val, err := m.valueCodec.Marshal(v)
@@ -288,7 +297,7 @@ func (m *Manager) Put(ctx context.Context, key string, v any) error {
 	if err := checkSize(val.Size(), m.maxSize); err != nil {
 		return fmt.Errorf("%w (put %q)", err, key)
 	}
-	m.sm.Put(ctx, key, val)
+	m.put(ctx, key, val)
 	return nil
 }
 
@@ -327,7 +336,7 @@ func checkSize(n, max int) error {
 // session twice, see store.Walker); with other stores, memstore included,
 // scs loads every session at once.
 func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) error {
-	st := &requestState{m: m, iterating: true}
+	st := &requestState{m: m, iterating: true, walk: &walkState{}}
 	base := context.WithValue(ctx, ctxKey{}, st)
 	if !m.store.be.canWalk() {
 		return m.sm.Iterate(base, fn)
@@ -336,13 +345,13 @@ func (m *Manager) Iterate(ctx context.Context, fn func(context.Context) error) e
 		// scs's Load builds the session from b: the adapter's Find hands
 		// it over without a second read.
 		st.mu.Lock()
-		st.walkKey, st.walkBlob = key, b
+		st.walk.key, st.walk.blob = key, b
 		st.mu.Unlock()
 		// The token is the marked store key, as scs's Iterate hands out:
 		// Destroy inside fn deletes that key, not a hash of it.
 		sctx, err := m.sm.Load(base, keyMark+key)
 		st.mu.Lock()
-		st.walkKey, st.walkBlob = "", nil
+		st.walk.key, st.walk.blob = "", nil
 		st.mu.Unlock()
 		if err != nil {
 			return err

@@ -76,10 +76,7 @@ func init() {
 
 // lookup returns the raw value under key and whether the session has it.
 func (m *Manager) lookup(ctx context.Context, key string) (any, bool) {
-	if v := m.sm.Get(ctx, key); v != nil {
-		return v, true
-	}
-	return nil, m.sm.Exists(ctx, key)
+	return m.get(ctx, key)
 }
 
 // update replaces the value under key by fn's result, computed from the
@@ -106,7 +103,7 @@ func (m *Manager) update(ctx context.Context, key string, fn updateFunc) error {
 	if err := m.Put(ctx, key, nv); err != nil {
 		return err
 	}
-	cur := m.sm.Get(ctx, key)
+	cur, _ := m.get(ctx, key)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.merge.updates == nil {
@@ -189,7 +186,7 @@ func (ch changeSet) apply(vals map[string]any) error {
 // session when another request committed meanwhile.
 func (m *Manager) commitSession(ctx context.Context) (string, error) {
 	m.prepareBind(ctx)
-	token, _, err := m.sm.Commit(ctx)
+	token, _, err := m.scsCommit(ctx)
 	if errors.Is(err, store.ErrConflict) {
 		token, err = m.mergeCommit(ctx)
 	}

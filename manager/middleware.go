@@ -32,19 +32,25 @@ var ErrCommitFailed = errors.New("manager: response abandoned: session commit fa
 //
 // Values put after the response body has started are not saved, as in scs:
 // put before writing.
+//
+// Memory per request: a request without a usable session cookie whose
+// handler never uses the session costs two allocations (the request state
+// and its context) and does nothing at commit; a loaded session adds the
+// store's and the codec's work only (see docs/benchmarks.md).
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if st := stateFrom(r.Context()); st != nil && st.m == m && !st.iterating {
 			next.ServeHTTP(w, r)
 			return
 		}
-		st := &requestState{m: m, loading: true}
+		token := m.requestToken(r)
+		st := newRequestState(m, token != "")
 		addVary(w.Header(), st)
 		if err := m.checkSettings(); err != nil {
 			m.fail(w, r, err)
 			return
 		}
-		ctx, err := m.load(r.Context(), st, m.requestToken(r))
+		ctx, err := m.load(r.Context(), st, token)
 		if err != nil {
 			m.fail(w, r, err)
 			return
@@ -78,7 +84,37 @@ var errExpired = errors.New("sessionkit: session past its Lifetime")
 // that no longer decodes is deleted and replaced by a fresh session.
 func (m *Manager) load(parent context.Context, st *requestState, token string) (context.Context, error) {
 	base := withState(parent, st)
-	ctx, err := m.sm.Load(base, token)
+	// own: scs's key is ours to answer. Not when the request already has
+	// session data of this scs manager (its own LoadAndSave around ours):
+	// scs's Load then keeps that, and so do we, by calling it.
+	own := m.scsKey != nil && parent.Value(m.scsKey) == nil
+	if token == "" && own {
+		// No session to load: scs's session data is made when the
+		// handler first uses it, if ever (requestState.sessionData).
+		st.mu.Lock()
+		st.loading = false
+		st.mu.Unlock()
+		st.lazy = true
+		return base, nil
+	}
+	var ctx context.Context
+	var err error
+	if m.sdType != nil && own {
+		// scs's Load, through the mirror: the request's context answers
+		// scs's key itself, no context layer.
+		var found bool
+		ctx = base
+		data := &st.sess().data // not shared yet: no lock
+		switch found, err = m.loadData(base, data, token); {
+		case err == nil && found:
+			st.sdVal = m.asSCS(data)
+			st.sd.Store(&st.sdVal)
+		case err == nil:
+			st.lazy = true // not found: a fresh session, made on first use
+		}
+	} else {
+		ctx, err = m.sm.Load(base, token)
+	}
 	st.mu.Lock()
 	st.loading = false
 	loaded := st.loadedTok != ""
@@ -92,7 +128,7 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 		if m.idle > 0 && !deadline.IsZero() && deadline.Before(time.Now()) {
 			err = errExpired
 		} else {
-			st.cookieExpiry, st.cookieRemember = deadline, remember
+			st.sess().cookieExpiry, st.cookieRemember = deadline, remember
 		}
 	}
 	if err == nil {
@@ -106,7 +142,10 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	// commit, a new token.
 	st.mu.Lock()
 	hashedKey := st.loadedKey
-	st.loadedKey, st.loadedTok, st.extended = "", "", time.Time{}
+	st.loadedKey, st.loadedTok = "", ""
+	if st.s != nil {
+		st.s.extended = time.Time{}
+	}
 	st.mu.Unlock()
 	if err != errExpired {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: discarded undecodable session",
@@ -115,6 +154,11 @@ func (m *Manager) load(parent context.Context, st *requestState, token string) (
 	if derr := m.store.deleteKey(base, hashedKey); derr != nil {
 		m.logger.LogAttrs(parent, slog.LevelWarn, "sessionkit: could not delete undecodable session",
 			slog.String("err", derr.Error()))
+	}
+	if own {
+		st.sd.Store(nil) // drop what the mirror loaded: its data is reused
+		st.lazy = true   // a fresh session, made on first use as above
+		return base, nil
 	}
 	return m.sm.Load(base, "")
 }
@@ -147,7 +191,7 @@ func (m *Manager) rememberIn(ctx context.Context, b []byte) bool {
 			return remember
 		}
 	}
-	return m.sm.GetBool(ctx, rememberMeKey)
+	return m.getBool(ctx, rememberMeKey)
 }
 
 // sessionWriter commits the session just before the response starts.
@@ -219,7 +263,12 @@ func (sw *sessionWriter) commit() {
 // destroyed, and otherwise extends an idle timeout when one is due.
 func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	switch m.sm.Status(ctx) {
+	if st := stateFrom(ctx); st != nil && st.sessionUnused() {
+		// A fresh session the handler never used: unmodified, not stored,
+		// nothing to touch.
+		return nil
+	}
+	switch m.status(ctx) {
 	case scs.Modified:
 		token, err := m.commitSession(ctx)
 		if errors.Is(err, store.ErrGone) {
@@ -236,7 +285,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		st := stateFrom(ctx)
 		st.mu.Lock()
 		expiry := st.expiry
-		unchanged := token == st.loadedTok && expiry.Equal(st.cookieExpiry)
+		unchanged := token == st.loadedTok && expiry.Equal(st.sessOrZero().cookieExpiry)
 		committed := st.merge.loaded // the blob just stored
 		st.mu.Unlock()
 		if unchanged && m.rememberIn(ctx, committed) == st.cookieRemember {
@@ -266,7 +315,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 func (m *Manager) touch(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(ctx)
 	st.mu.Lock()
-	key, token, extended := st.loadedKey, st.loadedTok, st.extended
+	key, token, extended := st.loadedKey, st.loadedTok, st.sessOrZero().extended
 	st.mu.Unlock()
 	if key == "" {
 		return
@@ -316,7 +365,7 @@ func earliest(a, b time.Time) time.Time {
 // rewrite recommits an unchanged session: the idle fallback for stores
 // that cannot touch.
 func (m *Manager) rewrite(ctx context.Context) (string, time.Time, error) {
-	token, _, err := m.sm.Commit(ctx)
+	token, _, err := m.scsCommit(ctx)
 	if err != nil {
 		return "", time.Time{}, err
 	}

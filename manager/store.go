@@ -93,9 +93,9 @@ func (a *storeAdapter) Find(token string) ([]byte, bool, error) {
 func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, found bool, err error) {
 	key := a.key(token)
 	st := stateFrom(ctx)
-	if st != nil && st.iterating {
+	if st != nil && st.walk != nil {
 		st.mu.Lock()
-		walkKey, walkBlob := st.walkKey, st.walkBlob
+		walkKey, walkBlob := st.walk.key, st.walk.blob
 		st.mu.Unlock()
 		if walkKey != "" && walkKey == key {
 			return walkBlob, true, nil // read by the walk just now
@@ -120,9 +120,9 @@ func (a *storeAdapter) FindCtx(ctx context.Context, token string) (b []byte, fou
 		if st.loading {
 			if found {
 				st.loadedKey, st.loadedTok, st.merge.loaded = key, token, b
-				st.extended = extended
+				st.sess().extended = extended
 			} else {
-				st.missKey = key
+				st.sess().missKey = key
 			}
 		}
 		st.mu.Unlock()
@@ -234,9 +234,9 @@ func (a *storeAdapter) DeleteCtx(ctx context.Context, token string) error {
 	}
 	st.mu.Lock()
 	own := token != "" && token == st.loadedTok && !st.retired
-	loaded, miss := st.loadedKey, st.missKey
-	if token == "" {
-		st.missKey = ""
+	loaded, miss := st.loadedKey, st.sessOrZero().missKey
+	if token == "" && st.s != nil {
+		st.s.missKey = ""
 	}
 	st.mu.Unlock()
 	switch {

@@ -79,7 +79,7 @@ func (m *Manager) BindUser(ctx context.Context, userID string) error {
 	}
 	st := stateFrom(ctx)
 	st.mu.Lock()
-	st.users.requested = true
+	st.sess().users.requested = true
 	st.mu.Unlock()
 	return nil
 }
@@ -248,14 +248,14 @@ func (m *Manager) prepareBind(ctx context.Context) {
 		return
 	}
 	st.mu.Lock()
-	need := st.users.requested || st.retired
+	need := st.sessOrZero().users.requested || st.retired
 	st.mu.Unlock()
 	if !need {
 		return
 	}
 	if user, ok := m.User(ctx); ok {
 		st.mu.Lock()
-		st.users.bind = hashUser(user)
+		st.sess().users.bind = hashUser(user)
 		st.mu.Unlock()
 	}
 }
@@ -267,7 +267,7 @@ func (a *storeAdapter) bindPending(ctx context.Context, st *requestState, key st
 		return nil
 	}
 	st.mu.Lock()
-	user := st.users.bind
+	user := st.sessOrZero().users.bind
 	st.mu.Unlock()
 	if user == "" {
 		return nil
@@ -280,7 +280,9 @@ func (a *storeAdapter) bindPending(ctx context.Context, st *requestState, key st
 		return fmt.Errorf("sessionkit: binding the session to its user: %w", err)
 	}
 	st.mu.Lock()
-	st.users.bind, st.users.requested = "", false
+	if st.s != nil {
+		st.s.users.bind, st.s.users.requested = "", false
+	}
 	st.mu.Unlock()
 	return nil
 }
