@@ -270,6 +270,7 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch m.status(ctx) {
 	case scs.Modified:
+		m.unlinkDestroyed(ctx)
 		token, err := m.commitSession(ctx)
 		if errors.Is(err, store.ErrGone) {
 			// Deleted while this request ran (logout, renewal elsewhere):
@@ -305,6 +306,35 @@ func (m *Manager) commit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// unlinkDestroyed: a session destroyed and then written again in one
+// request (a logout followed by a "signed out" flash) is a new anonymous
+// session, not a renewal of the old one. Both retired the old session;
+// scs's Destroy left no token where RenewToken made a new one. The old
+// token's mark is ended now, as a logout ends it, and the commit creates
+// the new session unlinked from it, so a later logout sent with the old
+// cookie ends nothing of it.
+func (m *Manager) unlinkDestroyed(ctx context.Context) {
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	retired := st.retired
+	st.mu.Unlock()
+	if !retired || m.sm.Token(ctx) != "" {
+		return
+	}
+	if err := m.store.destroyed(ctx, st); err != nil {
+		// The mark expires by itself within RenewalPending.
+		m.logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: could not release a logged-out token",
+			slog.String("err", err.Error()))
+	}
+	st.mu.Lock()
+	st.retired, st.retiredExisted = false, false
+	st.loadedKey, st.loadedTok = "", ""
+	st.mu.Unlock()
 }
 
 // touch sends the cookie's new expiry when the store extended an unchanged

@@ -372,3 +372,61 @@ func TestLostRenewalClearsCookie(t *testing.T) {
 		})
 	}
 }
+
+// TestDestroyThenPutIsNotARenewal: a request that logs out and then puts a
+// value (a "signed out" flash) starts a new anonymous session. That session
+// is not linked to the old token as a renewal would be: a later logout
+// sent with the old cookie (another tab) ends nothing of it.
+func TestDestroyThenPutIsNotARenewal(t *testing.T) {
+	for _, su := range allStores() {
+		for _, via := range []string{"manager", "scs"} {
+			t.Run(su.name+"/"+via, func(t *testing.T) {
+				m := manager.New(manager.Config{Store: su.make(t), Logger: quietLogger()})
+				defer m.Close()
+				destroy := func(ctx context.Context) error {
+					if via == "scs" {
+						return m.SessionManager().Destroy(ctx)
+					}
+					return m.Destroy(ctx)
+				}
+				serve := func(cookie string, h func(ctx context.Context) error) *httptest.ResponseRecorder {
+					rec := httptest.NewRecorder()
+					r := httptest.NewRequest("POST", "/", nil)
+					if cookie != "" {
+						r.Header.Set("Cookie", manager.DefaultCookieName+"="+cookie)
+					}
+					m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						if err := h(r.Context()); err != nil {
+							t.Errorf("handler: %v", err)
+						}
+					})).ServeHTTP(rec, r)
+					if rec.Code != http.StatusOK {
+						t.Fatalf("status %d: %s", rec.Code, rec.Body)
+					}
+					return rec
+				}
+				old, _ := sessionCookie(serve("", func(ctx context.Context) error { return typed.Put(ctx, "user", "ada") }))
+				fresh, set := sessionCookie(serve(old, func(ctx context.Context) error {
+					if err := destroy(ctx); err != nil {
+						return err
+					}
+					return typed.Put(ctx, "flash", "signed out")
+				}))
+				if !set || fresh == "" || fresh == old {
+					t.Fatalf("logout then put set cookie %q (set %v), want a new session", fresh, set)
+				}
+				serve(old, destroy) // a second tab logs out with the old cookie
+				serve(fresh, func(ctx context.Context) error {
+					if u, err := typed.Get[string](ctx, "user"); err == nil {
+						t.Errorf("the new session holds the old user %q", u)
+					}
+					flash, err := typed.Get[string](ctx, "flash")
+					if err != nil || flash != "signed out" {
+						t.Errorf("the new session's flash: %q, %v; want it kept", flash, err)
+					}
+					return nil
+				})
+			})
+		}
+	}
+}
