@@ -193,9 +193,15 @@ func TestRedisOutage(t *testing.T) {
 func TestLoad(t *testing.T) {
 	rs := redistest.Start(t, redistest.Options{})
 	pool := rs.Pool()
-	m := manager.New(manager.Config{Store: redisstore.New(pool)})
+	var logs webtest.SyncBuffer
+	m := manager.New(manager.Config{Store: redisstore.New(pool), Logger: logs.Logger()})
 	h := counterApp(m)
 	const clients, requests = 50, 2000
+	defer func() {
+		if t.Failed() {
+			t.Logf("the manager's log:\n%.4000s", logs.String())
+		}
+	}()
 	var wg sync.WaitGroup
 	errs := make(chan error, clients)
 	for c := 0; c < clients; c++ {
