@@ -221,18 +221,37 @@ func (c Config) sentinelPool(opts []func(*redis.Pool)) *redis.Pool {
 	// sentinel v1.1.1 reorders Addrs while concurrent queries read it (a
 	// data race the failover test caught with -race): one query at a time.
 	// Queries happen only when a connection to the master is dialled.
+	// The library takes no context, and a Sentinel that accepts but never
+	// answers holds a query for its read timeout, for each Sentinel in
+	// turn: the query runs apart, and the caller stops waiting when its
+	// context ends (Connect's, or the request's when a pool dials). The
+	// abandoned query ends with those timeouts and its reply is dropped.
 	var queryMu sync.Mutex
-	masterAddr := func() (string, error) {
-		queryMu.Lock()
-		defer queryMu.Unlock()
-		return snt.MasterAddr()
+	masterAddr := func(ctx context.Context) (string, error) {
+		type reply struct {
+			addr string
+			err  error
+		}
+		ch := make(chan reply, 1)
+		go func() {
+			queryMu.Lock()
+			defer queryMu.Unlock()
+			addr, err := snt.MasterAddr()
+			ch <- reply{addr, err}
+		}()
+		select {
+		case r := <-ch:
+			return r.addr, r.err
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 	viaSentinel := func(p *redis.Pool) {
 		p.DialContext = func(ctx context.Context) (redis.Conn, error) {
-			addr, err := masterAddr()
+			addr, err := masterAddr(ctx)
 			if err != nil {
 				var none sentinel.NoSentinelsAvailable
-				if errors.As(err, &none) {
+				if errors.As(err, &none) && ctx.Err() == nil {
 					// Its text holds the last Sentinel's error; dialling
 					// one again gives an error errors.Is can match.
 					if conn, derr := snt.Dial(c.Addr); derr != nil {

@@ -1,0 +1,105 @@
+package herokuurl_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+
+	"github.com/sessionkit/sessionkit/herokuurl"
+	"github.com/sessionkit/sessionkit/internal/redistest"
+)
+
+// TestConnectAllSentinelsDown: when no Sentinel answers at startup,
+// Connect fails at once with an error that says it was asking the
+// Sentinels for the master, names the master, matches the network error
+// with errors.Is, and shows neither password.
+func TestConnectAllSentinelsDown(t *testing.T) {
+	const spw, mpw = "s3nt-pw-Qx81", "m4st-pw-Lv27"
+	// Ports that were free a moment ago and that nothing of ours listens on.
+	dead1, dead2 := redistest.FreePort(t), redistest.FreePort(t)
+	cfg, err := herokuurl.Parse(fmt.Sprintf("redis://:%s@127.0.0.1:%d?addr=127.0.0.1:%d&master_name=mymaster&password=%s", spw, dead1, dead2, mpw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	cl, err := cfg.Connect(ctx)
+	if err == nil {
+		cl.Close()
+		t.Fatal("Connect succeeded with every Sentinel down")
+	}
+	t.Logf("error after %v: %v", time.Since(start).Round(time.Millisecond), err)
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("error %q does not match syscall.ECONNREFUSED", err)
+	}
+	for _, want := range []string{"Sentinels", `"mymaster"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+	for _, pw := range []string{spw, mpw} {
+		if strings.Contains(err.Error(), pw) {
+			t.Errorf("error %q shows a password", err)
+		}
+	}
+}
+
+// TestConnectHungSentinelsHonourTheContext: Sentinels that accept a
+// connection and never answer (a stopped process, a host gone silent)
+// stop Connect when its context ends, not after the read timeout of each
+// Sentinel in turn. The "Sentinels" are real redis-servers of ours,
+// stopped with SIGSTOP: the kernel still accepts connections for them.
+func TestConnectHungSentinelsHonourTheContext(t *testing.T) {
+	var addrs []string
+	for i := 0; i < 2; i++ {
+		srv := redistest.Start(t, redistest.Options{})
+		info, err := redis.String(srv.Do("INFO", "server"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, after, _ := strings.Cut(info, "process_id:")
+		pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(after, "\n", 2)[0]))
+		if err != nil {
+			t.Fatalf("no process_id in INFO server: %v", err)
+		}
+		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		// Registered after Start's cleanup, so it runs first: the server
+		// can then be shut down.
+		t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) })
+		addrs = append(addrs, srv.Addr())
+	}
+	cfg, err := herokuurl.Parse(fmt.Sprintf("redis://%s?addr=%s&master_name=mymaster", addrs[0], addrs[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const budget = 500 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	defer cancel()
+	start := time.Now()
+	cl, err := cfg.Connect(ctx)
+	took := time.Since(start)
+	if err == nil {
+		cl.Close()
+		t.Fatal("Connect succeeded with every Sentinel hung")
+	}
+	t.Logf("error after %v: %v", took.Round(time.Millisecond), err)
+	// Not a timing assertion on the code's speed: the bound is the
+	// caller's own deadline, with a generous margin for a busy machine,
+	// against the 2 x 3 s the Sentinels' read timeouts would take.
+	if took > budget+2*time.Second {
+		t.Errorf("Connect took %v with a %v context", took.Round(time.Millisecond), budget)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %q does not match context.DeadlineExceeded", err)
+	}
+}
