@@ -103,3 +103,50 @@ func TestConnectHungSentinelsHonourTheContext(t *testing.T) {
 		t.Errorf("error %q does not match context.DeadlineExceeded", err)
 	}
 }
+
+// TestConnectSentinelsNameAReplica: Sentinels that name a node answering
+// ROLE as a replica (a failover under way, or a misconfigured monitor)
+// give ErrNotMaster, never a pool that would write to a replica. The
+// Sentinels are made to name the replica by monitoring it afresh: they
+// report a monitored address at once, and take the default 30 s
+// down-after before acting on its role.
+func TestConnectSentinelsNameAReplica(t *testing.T) {
+	snt := redistest.StartSentinel(t, redistest.SentinelOptions{})
+	master := snt.Master()
+	var replica *redistest.Server
+	for _, d := range snt.Data {
+		if d != master {
+			replica = d
+		}
+	}
+	for _, s := range snt.Sentinels {
+		if _, err := redis.String(s.Do("SENTINEL", "REMOVE", redistest.SentinelMasterName), nil); err != nil {
+			t.Fatalf("SENTINEL REMOVE: %v", err)
+		}
+		if _, err := redis.String(s.Do("SENTINEL", "MONITOR", redistest.SentinelMasterName, "127.0.0.1", replica.Port, 2), nil); err != nil {
+			t.Fatalf("SENTINEL MONITOR: %v", err)
+		}
+	}
+	url := "redis://" + snt.Sentinels[0].Addr() + "?master_name=" + redistest.SentinelMasterName
+	for _, a := range snt.Addrs()[1:] {
+		url += "&addr=" + a
+	}
+	cfg, err := herokuurl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := cfg.Connect(ctx)
+	if err == nil {
+		cl.Close()
+		t.Fatal("Connect succeeded though the Sentinels name a replica")
+	}
+	t.Logf("error: %v", err)
+	if !errors.Is(err, herokuurl.ErrNotMaster) {
+		t.Errorf("error %q is not ErrNotMaster", err)
+	}
+	if !strings.Contains(err.Error(), replica.Addr()) {
+		t.Errorf("error %q does not name the node %s", err, replica.Addr())
+	}
+}
