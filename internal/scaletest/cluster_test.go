@@ -41,6 +41,39 @@ func TestCluster(t *testing.T) {
 	}
 
 	t.Run("store", func(t *testing.T) { storeSuite(t, redisstore.New(cl, redisstore.WithPrefix("st:")), c.Masters()) })
+	t.Run("walk holds one batch", func(t *testing.T) {
+		// Manager.Iterate promises one batch of sessions in memory at a
+		// time with a store.Walker. Every session is deleted during the
+		// first call of fn: a walk that streams sees little more than its
+		// first batch; one that loaded every session first sees them all.
+		const n, batch = 300, 10
+		s := redisstore.New(cl, redisstore.WithPrefix("walk:"), redisstore.WithScanBatch(batch))
+		ctx := context.Background()
+		for i := 0; i < n; i++ {
+			if err := s.CommitCtx(ctx, fmt.Sprint("w", i), []byte("v"), time.Now().Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		calls := 0
+		err := s.WalkCtx(ctx, func(string, []byte) error {
+			calls++
+			if calls == 1 {
+				for i := 0; i < n; i++ {
+					if err := s.DeleteCtx(ctx, fmt.Sprint("w", i)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// SCAN's COUNT is a hint: allow a few batches' worth.
+		if calls > 5*batch {
+			t.Errorf("the walk called fn %d times after every session was deleted in the first call: it held %d sessions in memory, not one batch of %d", calls, calls, batch)
+		}
+	})
 	t.Run("dead pooled connections", func(t *testing.T) {
 		// A node that dropped its clients (restarted, or the Sentinel-style
 		// CLIENT KILL) leaves its pool full of dead connections: the first
