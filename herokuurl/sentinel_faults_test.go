@@ -104,7 +104,8 @@ func TestConnectHungSentinelsHonourTheContext(t *testing.T) {
 	}
 }
 
-// TestConnectSentinelsNameAReplica: Sentinels that name a node answering
+// TestConnectSentinelsNameAReplica: a connection idle for over a minute
+// is checked with ROLE when borrowed; and Sentinels that name a node answering
 // ROLE as a replica (a failover under way, or a misconfigured monitor)
 // give ErrNotMaster, never a pool that would write to a replica. The
 // Sentinels are made to name the replica by monitoring it afresh: they
@@ -119,14 +120,6 @@ func TestConnectSentinelsNameAReplica(t *testing.T) {
 			replica = d
 		}
 	}
-	for _, s := range snt.Sentinels {
-		if _, err := redis.String(s.Do("SENTINEL", "REMOVE", redistest.SentinelMasterName), nil); err != nil {
-			t.Fatalf("SENTINEL REMOVE: %v", err)
-		}
-		if _, err := redis.String(s.Do("SENTINEL", "MONITOR", redistest.SentinelMasterName, "127.0.0.1", replica.Port, 2), nil); err != nil {
-			t.Fatalf("SENTINEL MONITOR: %v", err)
-		}
-	}
 	url := "redis://" + snt.Sentinels[0].Addr() + "?master_name=" + redistest.SentinelMasterName
 	for _, a := range snt.Addrs()[1:] {
 		url += "&addr=" + a
@@ -137,6 +130,42 @@ func TestConnectSentinelsNameAReplica(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+
+	// While the Sentinels name the master: a pooled connection idle for
+	// over a minute is checked with ROLE, and one to a replica refused.
+	good, err := cfg.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	borrow := good.(*redis.Pool).TestOnBorrow
+	for _, tc := range []struct {
+		node *redistest.Server
+		idle time.Duration
+		want error
+	}{
+		{master, 2 * time.Minute, nil},
+		{replica, 2 * time.Minute, herokuurl.ErrNotMaster},
+		{replica, time.Second, nil}, // recently used: not checked, nothing sent
+	} {
+		conn, err := redis.Dial("tcp", tc.node.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := borrow(conn, time.Now().Add(-tc.idle)); !errors.Is(err, tc.want) {
+			t.Errorf("TestOnBorrow on %s idle %v = %v, want %v", tc.node.Addr(), tc.idle, err, tc.want)
+		}
+		conn.Close()
+	}
+	good.Close()
+
+	for _, s := range snt.Sentinels {
+		if _, err := redis.String(s.Do("SENTINEL", "REMOVE", redistest.SentinelMasterName), nil); err != nil {
+			t.Fatalf("SENTINEL REMOVE: %v", err)
+		}
+		if _, err := redis.String(s.Do("SENTINEL", "MONITOR", redistest.SentinelMasterName, "127.0.0.1", replica.Port, 2), nil); err != nil {
+			t.Fatalf("SENTINEL MONITOR: %v", err)
+		}
+	}
 	cl, err := cfg.Connect(ctx)
 	if err == nil {
 		cl.Close()
