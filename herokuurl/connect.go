@@ -58,7 +58,10 @@ var (
 // [Config.Dial] makes it: the same TLS settings (ServerName is the node's
 // host), the same credentials and AUTH fallbacks; Sentinels use
 // SentinelUsername and SentinelPassword. opts adjust every pool, as in
-// [Config.Pool]. Errors never contain a password.
+// [Config.Pool]. Errors never contain a password. Connect returns when ctx
+// ends, even while Sentinels that accepted the connection never answer;
+// so does the Sentinel pool's dial of a new connection, with the context
+// it is given (GetContext's: the request's, in the store).
 func (c Config) Connect(ctx context.Context, opts ...func(*redis.Pool)) (Client, error) {
 	switch {
 	case c.MasterName != "":
