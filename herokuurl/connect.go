@@ -76,7 +76,7 @@ func (c Config) Connect(ctx context.Context, opts ...func(*redis.Pool)) (Client,
 		}
 		return p, nil
 	case len(c.Seeds) > 0:
-		return c.cluster(ctx, opts)
+		return c.clusterClient(ctx, opts)
 	}
 	conn, err := c.Dial(ctx)
 	if err != nil {
@@ -93,7 +93,18 @@ func (c Config) Connect(ctx context.Context, opts ...func(*redis.Pool)) (Client,
 	if c.Network != "tcp" {
 		return nil, fmt.Errorf("herokuurl: %s is a cluster node; a cluster needs a redis:// URL with host and port", c.Addr)
 	}
-	return c.cluster(ctx, opts)
+	return c.clusterClient(ctx, opts)
+}
+
+// clusterClient is cluster as a Client: nil on error, not an interface
+// holding a nil *redisc.Cluster, which would compare != nil and panic when
+// closed.
+func (c Config) clusterClient(ctx context.Context, opts []func(*redis.Pool)) (Client, error) {
+	cl, err := c.cluster(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return cl, nil
 }
 
 // cluster is a redisc cluster started from Addr and Seeds whose per-node
@@ -119,17 +130,31 @@ func (c Config) cluster(ctx context.Context, opts []func(*redis.Pool)) (*redisc.
 	if err := cl.Refresh(); err != nil {
 		cl.Close()
 		// redisc joins its nodes' errors into one text; dialling the nodes
-		// again gives an error errors.Is can match (ErrAuth, ...).
+		// again gives an error errors.Is can match: refused credentials
+		// (ErrAuth) on any node, or the dial error when no node answers.
+		// When some node answers, its refusal (not a cluster node, ...)
+		// is in redisc's text, and a dead seed beside it is not the cause.
+		var dialErr error
+		answered := false
 		for _, addr := range cl.StartupNodes {
 			n, derr := c.node(addr)
 			if derr == nil {
 				var conn redis.Conn
 				if conn, derr = n.Dial(ctx); derr == nil {
 					conn.Close()
+					answered = true
 					continue
 				}
 			}
-			return nil, fmt.Errorf("herokuurl: cluster layout: %w", derr)
+			if errors.Is(derr, ErrAuth) {
+				return nil, fmt.Errorf("herokuurl: cluster layout: %w", derr)
+			}
+			if dialErr == nil {
+				dialErr = derr
+			}
+		}
+		if dialErr != nil && !answered {
+			return nil, fmt.Errorf("herokuurl: cluster layout: %w", dialErr)
 		}
 		return nil, fmt.Errorf("herokuurl: cluster layout from %s: %s", c.Addr, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
