@@ -390,6 +390,11 @@ func parseSeed(v string) (string, error) {
 	if v == "" {
 		return "", invalid("addr= is empty; want host:port")
 	}
+	if strings.ContainsAny(v, ",; &=") {
+		// A list in one value (go-redis's form is one node per addr=):
+		// said plainly, not as the IPv6 error its colons would give.
+		return "", invalid("addr= takes one host:port; repeat addr= for each node")
+	}
 	if strings.ContainsAny(v, "@/?#") {
 		return "", invalid("addr= must be host:port, with no user, path or query")
 	}
