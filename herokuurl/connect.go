@@ -246,30 +246,41 @@ func (c Config) sentinelPool(opts []func(*redis.Pool)) *redis.Pool {
 	snt.Pool = func(addr string) *redis.Pool {
 		return &redis.Pool{MaxIdle: 0, MaxActive: 8, Wait: true, Dial: func() (redis.Conn, error) { return snt.Dial(addr) }}
 	}
-	// sentinel v1.1.1 reorders Addrs while concurrent queries read it (a
-	// data race the failover test caught with -race): one query at a time.
-	// Queries happen only when a connection to the master is dialled.
-	// The library takes no context, and a Sentinel that accepts but never
-	// answers holds a query for its read timeout, for each Sentinel in
-	// turn: the query runs apart, and the caller stops waiting when its
-	// context ends (Connect's, or the request's when a pool dials). The
-	// abandoned query ends with those timeouts and its reply is dropped.
-	var queryMu sync.Mutex
+	// One query at a time, shared: sentinel v1.1.1 reorders Addrs while
+	// concurrent queries read it (a data race the failover test caught
+	// with -race), and the library takes no context. A dial joins the
+	// query in flight, or starts one, and stops waiting when its context
+	// ends (Connect's, or the request's when a pool dials), so Sentinels
+	// that accept but never answer, each holding a query for its read
+	// timeout in turn, hold up no caller past its deadline, and abandoned
+	// dials leave at most that one query running, not one queued each.
+	type query struct {
+		done chan struct{} // closed when addr and err are set
+		addr string
+		err  error
+	}
+	var (
+		queryMu  sync.Mutex
+		inFlight *query
+	)
 	masterAddr := func(ctx context.Context) (string, error) {
-		type reply struct {
-			addr string
-			err  error
+		queryMu.Lock()
+		q := inFlight
+		if q == nil {
+			q = &query{done: make(chan struct{})}
+			inFlight = q
+			go func() {
+				q.addr, q.err = snt.MasterAddr()
+				queryMu.Lock()
+				inFlight = nil
+				queryMu.Unlock()
+				close(q.done)
+			}()
 		}
-		ch := make(chan reply, 1)
-		go func() {
-			queryMu.Lock()
-			defer queryMu.Unlock()
-			addr, err := snt.MasterAddr()
-			ch <- reply{addr, err}
-		}()
+		queryMu.Unlock()
 		select {
-		case r := <-ch:
-			return r.addr, r.err
+		case <-q.done:
+			return q.addr, q.err
 		case <-ctx.Done():
 			return "", ctx.Err()
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -178,4 +179,69 @@ func TestConnectSentinelsNameAReplica(t *testing.T) {
 	if !strings.Contains(err.Error(), replica.Addr()) {
 		t.Errorf("error %q does not name the node %s", err, replica.Addr())
 	}
+}
+
+// TestHungSentinelsDoNotPileUp: while the Sentinels hang, each dial of a
+// new master connection gives up when its context ends; the queries it
+// abandoned must not pile up behind one another (one goroutine each,
+// every one to run a full query in turn), but share the one in flight.
+func TestHungSentinelsDoNotPileUp(t *testing.T) {
+	snt := redistest.StartSentinel(t, redistest.SentinelOptions{})
+	url := "redis://" + snt.Sentinels[0].Addr() + "?master_name=" + redistest.SentinelMasterName
+	for _, a := range snt.Addrs()[1:] {
+		url += "&addr=" + a
+	}
+	cfg, err := herokuurl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// No idle connections: every GetContext dials, so asks the Sentinels.
+	cl, err := cfg.Connect(ctx, func(p *redis.Pool) { p.MaxIdle = 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for _, s := range snt.Sentinels {
+		stop(t, s)
+	}
+	before := runtime.NumGoroutine()
+	const dials = 40
+	for i := 0; i < dials; i++ {
+		dctx, dcancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		conn, err := cl.(*redis.Pool).GetContext(dctx)
+		dcancel()
+		if err == nil {
+			conn.Close()
+			t.Fatal("a new connection was dialled with every Sentinel hung")
+		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("dial %d: %v, want context.DeadlineExceeded", i, err)
+		}
+	}
+	if grown := runtime.NumGoroutine() - before; grown > dials/4 {
+		t.Errorf("%d abandoned dials left %d more goroutines, each queued for its own Sentinel query", dials, grown)
+	}
+}
+
+// stop freezes s with SIGSTOP (the kernel still accepts connections for
+// it) until the test ends.
+func stop(t *testing.T, s *redistest.Server) {
+	t.Helper()
+	info, err := redis.String(s.Do("INFO", "server"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(info, "process_id:")
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(after, "\n", 2)[0]))
+	if err != nil {
+		t.Fatalf("no process_id in INFO server: %v", err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	// Registered after the server's own cleanup, so it runs first: the
+	// server can then be shut down.
+	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) })
 }
