@@ -113,6 +113,7 @@ func TestConnectHungSentinelsHonourTheContext(t *testing.T) {
 // report a monitored address at once, and take the default 30 s
 // down-after before acting on its role.
 func TestConnectSentinelsNameAReplica(t *testing.T) {
+	t.Parallel() // its own servers; the Sentinels take seconds to settle
 	snt := redistest.StartSentinel(t, redistest.SentinelOptions{})
 	master := snt.Master()
 	var replica *redistest.Server
@@ -186,6 +187,7 @@ func TestConnectSentinelsNameAReplica(t *testing.T) {
 // abandoned must not pile up behind one another (one goroutine each,
 // every one to run a full query in turn), but share the one in flight.
 func TestHungSentinelsDoNotPileUp(t *testing.T) {
+	// Not parallel: it counts the process's goroutines.
 	snt := redistest.StartSentinel(t, redistest.SentinelOptions{})
 	url := "redis://" + snt.Sentinels[0].Addr() + "?master_name=" + redistest.SentinelMasterName
 	for _, a := range snt.Addrs()[1:] {
