@@ -58,7 +58,10 @@ var (
 // [Config.Dial] makes it: the same TLS settings (ServerName is the node's
 // host), the same credentials and AUTH fallbacks; Sentinels use
 // SentinelUsername and SentinelPassword. opts adjust every pool, as in
-// [Config.Pool]. Errors never contain a password.
+// [Config.Pool]. Errors never contain a password. Connect returns when ctx
+// ends, even while Sentinels that accepted the connection never answer;
+// so does the Sentinel pool's dial of a new connection, with the context
+// it is given (GetContext's: the request's, in the store).
 func (c Config) Connect(ctx context.Context, opts ...func(*redis.Pool)) (Client, error) {
 	switch {
 	case c.MasterName != "":
@@ -73,7 +76,7 @@ func (c Config) Connect(ctx context.Context, opts ...func(*redis.Pool)) (Client,
 		}
 		return p, nil
 	case len(c.Seeds) > 0:
-		return c.cluster(ctx, opts)
+		return c.clusterClient(ctx, opts)
 	}
 	conn, err := c.Dial(ctx)
 	if err != nil {
@@ -90,7 +93,18 @@ func (c Config) Connect(ctx context.Context, opts ...func(*redis.Pool)) (Client,
 	if c.Network != "tcp" {
 		return nil, fmt.Errorf("herokuurl: %s is a cluster node; a cluster needs a redis:// URL with host and port", c.Addr)
 	}
-	return c.cluster(ctx, opts)
+	return c.clusterClient(ctx, opts)
+}
+
+// clusterClient is cluster as a Client: nil on error, not an interface
+// holding a nil *redisc.Cluster, which would compare != nil and panic when
+// closed.
+func (c Config) clusterClient(ctx context.Context, opts []func(*redis.Pool)) (Client, error) {
+	cl, err := c.cluster(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return cl, nil
 }
 
 // cluster is a redisc cluster started from Addr and Seeds whose per-node
@@ -116,17 +130,31 @@ func (c Config) cluster(ctx context.Context, opts []func(*redis.Pool)) (*redisc.
 	if err := cl.Refresh(); err != nil {
 		cl.Close()
 		// redisc joins its nodes' errors into one text; dialling the nodes
-		// again gives an error errors.Is can match (ErrAuth, ...).
+		// again gives an error errors.Is can match: refused credentials
+		// (ErrAuth) on any node, or the dial error when no node answers.
+		// When some node answers, its refusal (not a cluster node, ...)
+		// is in redisc's text, and a dead seed beside it is not the cause.
+		var dialErr error
+		answered := false
 		for _, addr := range cl.StartupNodes {
 			n, derr := c.node(addr)
 			if derr == nil {
 				var conn redis.Conn
 				if conn, derr = n.Dial(ctx); derr == nil {
 					conn.Close()
+					answered = true
 					continue
 				}
 			}
-			return nil, fmt.Errorf("herokuurl: cluster layout: %w", derr)
+			if errors.Is(derr, ErrAuth) {
+				return nil, fmt.Errorf("herokuurl: cluster layout: %w", derr)
+			}
+			if dialErr == nil {
+				dialErr = derr
+			}
+		}
+		if dialErr != nil && !answered {
+			return nil, fmt.Errorf("herokuurl: cluster layout: %w", dialErr)
 		}
 		return nil, fmt.Errorf("herokuurl: cluster layout from %s: %s", c.Addr, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
@@ -218,21 +246,51 @@ func (c Config) sentinelPool(opts []func(*redis.Pool)) *redis.Pool {
 	snt.Pool = func(addr string) *redis.Pool {
 		return &redis.Pool{MaxIdle: 0, MaxActive: 8, Wait: true, Dial: func() (redis.Conn, error) { return snt.Dial(addr) }}
 	}
-	// sentinel v1.1.1 reorders Addrs while concurrent queries read it (a
-	// data race the failover test caught with -race): one query at a time.
-	// Queries happen only when a connection to the master is dialled.
-	var queryMu sync.Mutex
-	masterAddr := func() (string, error) {
+	// One query at a time, shared: sentinel v1.1.1 reorders Addrs while
+	// concurrent queries read it (a data race the failover test caught
+	// with -race), and the library takes no context. A dial joins the
+	// query in flight, or starts one, and stops waiting when its context
+	// ends (Connect's, or the request's when a pool dials), so Sentinels
+	// that accept but never answer, each holding a query for its read
+	// timeout in turn, hold up no caller past its deadline, and abandoned
+	// dials leave at most that one query running, not one queued each.
+	type query struct {
+		done chan struct{} // closed when addr and err are set
+		addr string
+		err  error
+	}
+	var (
+		queryMu  sync.Mutex
+		inFlight *query
+	)
+	masterAddr := func(ctx context.Context) (string, error) {
 		queryMu.Lock()
-		defer queryMu.Unlock()
-		return snt.MasterAddr()
+		q := inFlight
+		if q == nil {
+			q = &query{done: make(chan struct{})}
+			inFlight = q
+			go func() {
+				q.addr, q.err = snt.MasterAddr()
+				queryMu.Lock()
+				inFlight = nil
+				queryMu.Unlock()
+				close(q.done)
+			}()
+		}
+		queryMu.Unlock()
+		select {
+		case <-q.done:
+			return q.addr, q.err
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 	viaSentinel := func(p *redis.Pool) {
 		p.DialContext = func(ctx context.Context) (redis.Conn, error) {
-			addr, err := masterAddr()
+			addr, err := masterAddr(ctx)
 			if err != nil {
 				var none sentinel.NoSentinelsAvailable
-				if errors.As(err, &none) {
+				if errors.As(err, &none) && ctx.Err() == nil {
 					// Its text holds the last Sentinel's error; dialling
 					// one again gives an error errors.Is can match.
 					if conn, derr := snt.Dial(c.Addr); derr != nil {

@@ -111,6 +111,16 @@ func TestConnectPicksTheTopology(t *testing.T) {
 		}
 		roundTrip(t, cl, 60)
 	})
+	t.Run("addr= seeds, the first one down", func(t *testing.T) {
+		// Any seed that answers is enough to learn the layout: the reason
+		// to name more than one node (docs/scaling.md).
+		dead := redistest.FreePort(t)
+		cl := mustConnect(t, fmt.Sprintf("redis://:%s@127.0.0.1:%d?addr=%s", pw, dead, cluster.Nodes[1].Addr()))
+		if _, ok := cl.(*redisc.Cluster); !ok {
+			t.Fatalf("Connect with addr= gave %T, want *redisc.Cluster", cl)
+		}
+		roundTrip(t, cl, 60)
+	})
 	t.Run("legacy placeholder user on every cluster node", func(t *testing.T) {
 		cfg, err := herokuurl.FromEnv(herokuurl.WithEnviron([]string{fmt.Sprintf("REDISTOGO_URL=redis://redistogo:%s@%s", pw, cluster.Nodes[0].Addr())}))
 		if err != nil {

@@ -1,7 +1,12 @@
 package herokuurl_test
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,6 +38,15 @@ func FuzzParse(f *testing.F) {
 		{"redis://:", "sentinel!pw", "@s1:26379/2?master_name=m&addr=s2:26379&password=m4ster"},
 		{"redis://s1:26379?master_name=m&username=app&password=", "app|pw", "&addr=s3:1"},
 		{"redis://", "", "a:7000?addr=b:7001&addr=[::1]:7002"},
+		// Hostile addr= and master_name= values, and the master's
+		// password in the query beside the Sentinels' in the userinfo.
+		{"redis://a:7000?addr=", "", "[::1%25eth0]:7001&addr=[0:0::1]:7001"},
+		{"redis://a:7000?addr=u:", "pw!x", "@b:7001&addr=b:0&addr=b:99999"},
+		{"redis://[::1]:7000?addr=", "", "[::ffff:127.0.0.1]:7000&addr=%5B::1%5D:7001&ADDR=x:1"},
+		{"redis://:", "s3nt!nel", "@s1?master_name=m&master_name=n&password=m4st3r!"},
+		{"redis://:", "s3nt!nel", "@s1?master_name=%E2%80%AE&addr=s2:1&password=m4st3r!&username=default"},
+		{"redis://s1?master_name=m&password=", "m4st!er%26addr%3Dx:1", "&addr=s2:1"},
+		{"redis://s1?master_name=m&password=", "a=b?c", "&%61ddr=s2:1&sentinel_password=x"},
 	} {
 		f.Add(s.prefix, s.pass, s.suffix)
 	}
@@ -50,11 +64,27 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("String() %q shows a password", c.String())
 				}
 			}
+			// %#v and slog's JSON handler do not call String().
+			var js bytes.Buffer
+			slog.New(slog.NewJSONHandler(&js, nil)).Info("redis", "cfg", c)
+			for _, p := range []string{c.Password, c.SentinelPassword} {
+				if len(p) >= 3 && strings.ContainsAny(p, secretMarks) {
+					for _, out := range []string{fmt.Sprintf("%#v", c), js.String()} {
+						if strings.Contains(out, p) || strings.Contains(out, strconv.Quote(p)[1:len(strconv.Quote(p))-1]) {
+							t.Fatalf("%s shows a password", out)
+						}
+					}
+				}
+			}
 			checkRoundTrip(t, prefix+pass+suffix, c)
 			return
 		}
 		if len(pass) >= 3 && strings.ContainsAny(pass, secretMarks) && strings.Contains(err.Error(), pass) {
 			t.Fatalf("error %q contains the password %q", err, pass)
+		}
+		var pe interface{ Unwrap() error }
+		if !errors.Is(err, herokuurl.ErrInvalidURL) || !errors.As(err, &pe) {
+			t.Fatalf("error %q does not wrap ErrInvalidURL", err)
 		}
 	})
 }

@@ -324,16 +324,16 @@ func (c *Config) applyTopology(opts map[string]string, seeds []string) error {
 	if (hasUser || hasPass) && !isSentinel {
 		return invalid("username= and password= are the master's credentials in a master_name URL; elsewhere put them in the userinfo")
 	}
-	seen := map[string]bool{strings.ToLower(c.Addr): true}
+	seen := map[string]bool{nodeKey(c.Addr): true}
 	for _, v := range seeds {
 		addr, err := parseSeed(v)
 		if err != nil {
 			return err
 		}
-		if seen[strings.ToLower(addr)] {
+		if seen[nodeKey(addr)] {
 			return invalid("addr= names a node twice (or the URL's own host)")
 		}
-		seen[strings.ToLower(addr)] = true
+		seen[nodeKey(addr)] = true
 		c.Seeds = append(c.Seeds, addr)
 	}
 	if !isSentinel {
@@ -368,12 +368,32 @@ func (c *Config) applyTopology(opts map[string]string, seeds []string) error {
 	return nil
 }
 
+// nodeKey is addr ("host:port") in one spelling per node, to find
+// duplicates: hostnames lower-cased, IP addresses in canonical form, so
+// [0:0::1], [::0001] and [::1] are one node, as are [::ffff:1.2.3.4] and
+// 1.2.3.4, which dial the same address.
+func nodeKey(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return strings.ToLower(addr)
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		host = ip.Unmap().String()
+	}
+	return net.JoinHostPort(strings.ToLower(host), port)
+}
+
 // parseSeed checks one addr= value: host:port with both present, IPv6 in
 // brackets and without a zone, nothing else. It returns the address as
 // Config.Addr would hold it.
 func parseSeed(v string) (string, error) {
 	if v == "" {
 		return "", invalid("addr= is empty; want host:port")
+	}
+	if strings.ContainsAny(v, ",; &=") {
+		// A list in one value (go-redis's form is one node per addr=):
+		// said plainly, not as the IPv6 error its colons would give.
+		return "", invalid("addr= takes one host:port; repeat addr= for each node")
 	}
 	if strings.ContainsAny(v, "@/?#") {
 		return "", invalid("addr= must be host:port, with no user, path or query")

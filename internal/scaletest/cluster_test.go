@@ -41,6 +41,87 @@ func TestCluster(t *testing.T) {
 	}
 
 	t.Run("store", func(t *testing.T) { storeSuite(t, redisstore.New(cl, redisstore.WithPrefix("st:")), c.Masters()) })
+	t.Run("user index", func(t *testing.T) {
+		// Sign-out everywhere on a cluster: the index and the sessions it
+		// lists lie in different slots, so the store lists without its
+		// script (userSessionsCluster), each command routed on its own.
+		s := redisstore.New(cl, redisstore.WithPrefix("ui:session:"))
+		ctx := context.Background()
+		exp := time.Now().Add(time.Hour)
+		const n, gone = 12, 4
+		for i := 0; i < n; i++ {
+			tok := fmt.Sprint("u", i)
+			if err := s.CommitCtx(ctx, tok, []byte("v"), exp); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.BindUserCtx(ctx, "ada", tok, time.Now().Add(-time.Minute), exp); err != nil {
+				t.Fatalf("BindUserCtx: %v", err)
+			}
+		}
+		for i := 0; i < gone; i++ {
+			if err := s.DeleteCtx(ctx, fmt.Sprint("u", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := s.UserSessionsCtx(ctx, "ada", time.Now())
+		if err != nil {
+			t.Fatalf("UserSessionsCtx on a cluster: %v", err)
+		}
+		live := map[string]bool{}
+		for _, us := range list {
+			if !us.Live {
+				t.Errorf("%s listed as not live, though bound before recent: should have been dropped", us.Key)
+			}
+			live[us.Key] = true
+		}
+		for i := 0; i < n; i++ {
+			if want := i >= gone; live[fmt.Sprint("u", i)] != want {
+				t.Errorf("u%d listed %v, want %v", i, live[fmt.Sprint("u", i)], want)
+			}
+		}
+		// The dead entries were removed from the index: listed again with
+		// a recent far in the past, none comes back.
+		again, err := s.UserSessionsCtx(ctx, "ada", time.Now().Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again) != n-gone {
+			t.Errorf("index lists %d sessions after cleanup, want %d", len(again), n-gone)
+		}
+	})
+	t.Run("walk holds one batch", func(t *testing.T) {
+		// Manager.Iterate promises one batch of sessions in memory at a
+		// time with a store.Walker. Every session is deleted during the
+		// first call of fn: a walk that streams sees little more than its
+		// first batch; one that loaded every session first sees them all.
+		const n, batch = 300, 10
+		s := redisstore.New(cl, redisstore.WithPrefix("walk:"), redisstore.WithScanBatch(batch))
+		ctx := context.Background()
+		for i := 0; i < n; i++ {
+			if err := s.CommitCtx(ctx, fmt.Sprint("w", i), []byte("v"), time.Now().Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		calls := 0
+		err := s.WalkCtx(ctx, func(string, []byte) error {
+			calls++
+			if calls == 1 {
+				for i := 0; i < n; i++ {
+					if err := s.DeleteCtx(ctx, fmt.Sprint("w", i)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// SCAN's COUNT is a hint: allow a few batches' worth.
+		if calls > 5*batch {
+			t.Errorf("the walk called fn %d times after every session was deleted in the first call: it held %d sessions in memory, not one batch of %d", calls, calls, batch)
+		}
+	})
 	t.Run("dead pooled connections", func(t *testing.T) {
 		// A node that dropped its clients (restarted, or the Sentinel-style
 		// CLIENT KILL) leaves its pool full of dead connections: the first

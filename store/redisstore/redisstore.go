@@ -384,7 +384,7 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 			return nil, fmt.Errorf("redisstore: SCAN: cluster layout: %w", err)
 		}
 		err := c.EachNode(false, func(addr string, conn redis.Conn) error {
-			if err := s.scan(ctx, conn, all, false); err != nil {
+			if err := s.scan(ctx, conn, collect(all), false); err != nil {
 				return fmt.Errorf("%w (on node %s)", err, addr)
 			}
 			return nil
@@ -399,7 +399,7 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 		return nil, fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
 	}
 	defer conn.Close()
-	if err := s.scan(ctx, conn, all, true); err != nil {
+	if err := s.scan(ctx, conn, collect(all), true); err != nil {
 		return nil, err
 	}
 	return all, nil
@@ -411,10 +411,15 @@ type cluster interface {
 	EachNode(replicas bool, fn func(addr string, conn redis.Conn) error) error
 }
 
-// scan walks conn's keyspace into all. With mget it fetches each batch with
-// one MGET, otherwise with pipelined GETs (a cluster node's keys span many
-// slots).
-func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte, mget bool) error {
+// collect is a scan callback that gathers every session into all.
+func collect(all map[string][]byte) func(string, []byte) error {
+	return func(token string, b []byte) error { all[token] = b; return nil }
+}
+
+// scan walks conn's keyspace, calling each for every session of a batch
+// once the batch is read. With mget it fetches each batch with one MGET,
+// otherwise with pipelined GETs (a cluster node's keys span many slots).
+func (s *Store) scan(ctx context.Context, conn redis.Conn, each func(token string, b []byte) error, mget bool) error {
 	do := func(cmd string, args ...any) (any, error) {
 		return rediscmd.Run(ctx, conn, cmd, args)
 	}
@@ -442,7 +447,9 @@ func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte
 			}
 			for i, v := range values {
 				if v != nil && !mark.Is(v) {
-					all[strings.TrimPrefix(keys[i], s.prefix)] = v
+					if err := each(strings.TrimPrefix(keys[i], s.prefix), v); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -486,19 +493,30 @@ func fetch(conn redis.Conn, do func(string, ...any) (any, error), keys []string,
 // WalkCtx implements store.Walker: SCAN and one MGET per batch, with at
 // most one batch (WithScanBatch, default 100 sessions) in memory. fn runs
 // between batches' commands, on no connection: it may use the store. On a
-// cluster it walks what AllCtx returns, every session at once.
+// cluster it refreshes the layout (one CLUSTER SLOTS) and walks each master
+// in turn, a batch at a time with pipelined GETs; fn then runs while one
+// idle connection to the master being walked is held, and may still use
+// the store, whose commands take other connections.
 func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) error) error {
-	if s.cluster {
-		all, err := s.AllCtx(ctx)
-		if err != nil {
-			return err
+	if c, ok := s.pool.(cluster); ok {
+		if err := c.Refresh(); err != nil {
+			return fmt.Errorf("redisstore: SCAN: cluster layout: %w", err)
 		}
-		for token, b := range all {
-			if err := fn(token, b); err != nil {
-				return err
+		var fnErr error // fn's own error, returned as it is
+		err := c.EachNode(false, func(addr string, conn redis.Conn) error {
+			err := s.scan(ctx, conn, func(token string, b []byte) error {
+				fnErr = fn(token, b)
+				return fnErr
+			}, false)
+			if err != nil && fnErr == nil {
+				return fmt.Errorf("%w (on node %s)", err, addr)
 			}
+			return err
+		})
+		if fnErr != nil {
+			return fnErr
 		}
-		return nil
+		return err
 	}
 	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
