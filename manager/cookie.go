@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -56,13 +57,26 @@ func newCookieSettings(c CookieConfig) cookieSettings {
 		}
 		s.secure = secureAlways
 	}
-	if host && c.Domain != "" {
-		panic("sessionkit: cookie " + c.Name + ": a __Host- cookie must not set a Domain")
-	}
-	if host && c.Path != "/" {
-		panic("sessionkit: cookie " + c.Name + `: a __Host- cookie must have Path "/"`)
+	if err := hostPrefixRules(c.Name, c.Domain, c.Path); err != nil {
+		panic("sessionkit: " + err.Error())
 	}
 	return s
+}
+
+// hostPrefixRules reports what a browser would hold against a __Host-
+// cookie: it silently drops one with a Domain or a Path other than "/",
+// and every request would start a new session.
+func hostPrefixRules(name, domain, path string) error {
+	if !strings.HasPrefix(name, "__Host-") {
+		return nil
+	}
+	if domain != "" {
+		return errors.New("cookie " + name + ": a __Host- cookie must not set a Domain")
+	}
+	if path != "/" {
+		return errors.New("cookie " + name + `: a __Host- cookie must have Path "/"`)
+	}
+	return nil
 }
 
 // secureFor decides the Secure attribute for a response to r.

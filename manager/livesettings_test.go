@@ -111,6 +111,16 @@ func TestChangedFixedSettingsFailLoudly(t *testing.T) {
 		"Store":            func(m *manager.Manager) { m.SessionManager().Store = memstore.New() },
 		"Codec":            func(m *manager.Manager) { m.SessionManager().Codec = codec.JSON() },
 		"HashTokenInStore": func(m *manager.Manager) { m.SessionManager().HashTokenInStore = true },
+		// Browsers silently drop a __Host- cookie with a Domain or a Path
+		// other than "/": every request would start a new session.
+		"Cookie.Domain": func(m *manager.Manager) {
+			m.SessionManager().Cookie.Name = "__Host-session"
+			m.SessionManager().Cookie.Domain = "example.com"
+		},
+		"Cookie.Path": func(m *manager.Manager) {
+			m.SessionManager().Cookie.Name = "__Host-session"
+			m.SessionManager().Cookie.Path = "/app"
+		},
 	} {
 		t.Run(field, func(t *testing.T) {
 			var got error

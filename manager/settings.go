@@ -10,7 +10,9 @@ import (
 )
 
 // ErrSettings means a field of [Manager.SessionManager] that the Manager
-// fixes at [New] was changed afterwards: Store, Codec or HashTokenInStore.
+// fixes at [New] was changed afterwards: Store, Codec or HashTokenInStore,
+// or a cookie set afterwards that browsers would drop (a __Host- name with
+// a Domain or a Path other than "/").
 // Every request is answered through the error handler with it (500 by
 // default) until the field is set back: serving on with the old value would
 // silently ignore the change, and taking the new one would mix two stores
@@ -26,8 +28,9 @@ type newSettings struct {
 }
 
 // checkSettings returns ErrSettings, saying which field, when Store,
-// Codec or HashTokenInStore of the scs manager no longer hold what New set.
-// Cost: three comparisons per request.
+// Codec or HashTokenInStore of the scs manager no longer hold what New set,
+// or when a cookie changed since New breaks the __Host- rules.
+// Cost: four comparisons per request.
 func (m *Manager) checkSettings() error {
 	sm := m.sm
 	switch {
@@ -37,6 +40,20 @@ func (m *Manager) checkSettings() error {
 		return fmt.Errorf("%w: Codec (use Config.Codec)", ErrSettings)
 	case sm.HashTokenInStore:
 		return fmt.Errorf("%w: HashTokenInStore (tokens are hashed by default; see Config.StoreRawTokens)", ErrSettings)
+	case sm.Cookie != m.set.cookie:
+		// New checked Config.Cookie; a name, Domain or Path set later is
+		// checked here (an empty Path is written as "/").
+		path := sm.Cookie.Path
+		if path == "" {
+			path = "/"
+		}
+		if err := hostPrefixRules(sm.Cookie.Name, sm.Cookie.Domain, path); err != nil {
+			field := "Cookie.Path"
+			if sm.Cookie.Domain != "" {
+				field = "Cookie.Domain"
+			}
+			return fmt.Errorf("%w: %s: %v", ErrSettings, field, err)
+		}
 	}
 	return nil
 }
