@@ -24,7 +24,8 @@ import (
 //
 // A reply that misses ctx's deadline returns an error that wraps both
 // context.DeadlineExceeded and the connection's timeout. A connection
-// without DoWithTimeout (a wrapper that hides it) runs Do.
+// without DoWithTimeout (a wrapper that hides it) runs DoContext when it
+// has that, else Do.
 func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, err
 	}
 	cwt, ok := conn.(redis.ConnWithTimeout)
 	if !ok {
-		return conn.Do(cmd, args...)
+		return withContext(ctx, conn, cmd, args)
 	}
 	left := time.Until(dl)
 	if left <= 0 {
@@ -47,12 +48,28 @@ func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, err
 		case errors.Is(err, errTimeoutNotSupported):
 			// A pooled connection around one without DoWithTimeout:
 			// it refused before sending anything.
-			return conn.Do(cmd, args...)
+			return withContext(ctx, conn, cmd, args)
 		case errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl):
 			return nil, fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
 		}
 	}
 	return reply, err
+}
+
+// withContext runs the command on a connection without DoWithTimeout (a
+// wrapper that hides it): with DoContext when the connection has it, so
+// that the deadline still holds (a goroutine per command, as redigo's
+// DoContext costs), else with Do.
+func withContext(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, error) {
+	if cc, ok := conn.(redis.ConnWithContext); ok {
+		reply, err := cc.DoContext(ctx, cmd, args...)
+		if !errors.Is(err, errContextNotSupported) {
+			return reply, err
+		}
+		// A pooled connection around one without DoContext either:
+		// it refused before sending anything.
+	}
+	return conn.Do(cmd, args...)
 }
 
 // withoutTimeout is a connection without DoWithTimeout, only to learn the
@@ -61,5 +78,12 @@ type withoutTimeout struct{ redis.Conn }
 
 var errTimeoutNotSupported = func() error {
 	_, err := redis.DoWithTimeout(withoutTimeout{}, 0, "")
+	return err
+}()
+
+// errContextNotSupported is redigo's error for a connection without
+// DoContext (not exported either).
+var errContextNotSupported = func() error {
+	_, err := redis.DoContext(withoutTimeout{}, context.Background(), "")
 	return err
 }()
