@@ -10,17 +10,24 @@ import (
 	"github.com/gomodule/redigo/redis"
 )
 
+// shortDeadline: deadlines within it are read deadlines (see [Run]). Read
+// timeouts are seconds (herokuurl's default is 3 s); a shorter one is rare.
+const shortDeadline = time.Second
+
 // Run sends one command on conn and returns its reply, waiting no longer
 // than ctx's deadline and without starting a goroutine.
 //
 // redigo's DoContext starts a goroutine and a channel per command to
-// watch the context; here the time left before ctx's deadline becomes the
-// connection's read deadline instead (DoWithTimeout), and a context with
-// no deadline waits for the connection's own read timeout (Do). A context
-// already ended sends nothing. The cost of that: a cancellation (as
-// opposed to a deadline) that arrives while the command is in flight is
-// noticed only when the reply or the read timeout arrives, and a deadline
-// later than the connection's read timeout replaces it for this command.
+// watch the context; here a deadline at most [shortDeadline] away becomes
+// the connection's read deadline instead (DoWithTimeout), and a context
+// with no deadline waits for the connection's own read timeout (Do). A
+// later deadline goes to redigo's DoContext, which keeps the shorter of
+// it and the connection's read timeout (which redigo does not expose): a
+// handler timeout of a minute must not outlast a read timeout of 3 s. A
+// context already ended sends nothing. The cost of that: a cancellation
+// (as opposed to a deadline) that arrives while the command is in flight
+// is noticed only when the reply or the read timeout arrives, and a
+// deadline within shortDeadline replaces a read timeout shorter still.
 //
 // A reply that misses ctx's deadline returns an error that wraps both
 // context.DeadlineExceeded and the connection's timeout. A connection
@@ -41,6 +48,9 @@ func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, err
 	left := time.Until(dl)
 	if left <= 0 {
 		return nil, context.DeadlineExceeded
+	}
+	if left > shortDeadline {
+		return withContext(ctx, conn, cmd, args)
 	}
 	reply, err := cwt.DoWithTimeout(left, cmd, args...)
 	if err != nil {

@@ -108,3 +108,29 @@ func TestDoWithoutTimeoutSupport(t *testing.T) {
 		t.Fatalf("GET without a deadline = %q, %v", v, err)
 	}
 }
+
+// TestLongDeadlineKeepsReadTimeout: a context deadline far away (a
+// handler timeout of a minute) does not lift the connection's read
+// timeout: a stalled server costs the read timeout, as with redigo's
+// DoContext and as with no deadline at all.
+func TestLongDeadlineKeepsReadTimeout(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	srv.Do("SET", "k", "v")
+	const readTimeout, pause = 200 * time.Millisecond, 2 * time.Second
+	conn, err := redis.Dial("tcp", srv.Addr(), redis.DialReadTimeout(readTimeout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	srv.Do("CLIENT", "PAUSE", pause.Milliseconds(), "ALL")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	_, err = get(ctx, t, conn, "k")
+	waited := time.Since(start)
+	if err == nil || waited >= pause {
+		t.Fatalf("GET on a paused server with a %v read timeout and a 1-minute deadline: waited %v, err %v; want the read timeout's error well before the pause ends",
+			readTimeout, waited, err)
+	}
+	time.Sleep(pause - waited) // let the pause end before the server stops
+}

@@ -16,12 +16,13 @@
 // Every call borrows a connection with pool.GetContext and runs with the
 // request's context: a request that has ended sends nothing, a cancelled
 // one stops waiting for a connection, and a reply is awaited until the
-// context's deadline, or without one for the connection's read timeout.
-// That costs no goroutine per command (redigo's DoContext starts one): the
-// time left becomes the connection's read deadline. A cancellation without
-// a deadline that arrives while a command is in flight is noticed when the
-// reply (or the read timeout) comes, and a deadline later than the read
-// timeout replaces it for that command. The store sends nothing per
+// context's deadline or the connection's read timeout, whichever is first.
+// Without a deadline, or with one within a second, that costs no goroutine
+// per command (redigo's DoContext starts one): the time left becomes the
+// connection's read deadline. A later deadline (a handler timeout) goes
+// through DoContext, so it never outlasts the read timeout. A cancellation
+// without a deadline that arrives while a command is in flight is noticed
+// when the reply (or the read timeout) comes. The store sends nothing per
 // borrow; use a pool whose TestOnBorrow checks only connections that sat
 // idle (herokuurl.Config.Pool does), not a PING on every borrow.
 //
