@@ -29,7 +29,10 @@
 // Arguments are built in pooled buffers (keys, numbers, sessions up to
 // 1 KiB) rather than boxed one by one: a GET costs 3 allocations (the
 // pool's connection wrapper, redigo's reply and its box), a conditional
-// commit of a session up to 1 KiB 1 (the wrapper).
+// commit of a session up to 1 KiB 1 (the wrapper). The buffers are reused
+// once a command returns: a connection wrapper of yours (tracing, logging)
+// must copy an argument it keeps beyond the call, as redigo's and redisc's
+// connections do.
 package redisstore
 
 import (
