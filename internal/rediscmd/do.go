@@ -59,11 +59,17 @@ func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, err
 			// A pooled connection around one without DoWithTimeout:
 			// it refused before sending anything.
 			return withContext(ctx, conn, cmd, args)
-		case errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl):
+		case missed(err, dl):
 			return nil, fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
 		}
 	}
 	return reply, err
+}
+
+// missed reports whether err is a read timeout at or past the deadline dl:
+// the context's deadline, whichever of the two noticed it first.
+func missed(err error, dl time.Time) bool {
+	return errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl)
 }
 
 // withContext runs the command on a connection without DoWithTimeout (a
@@ -73,6 +79,11 @@ func Run(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, err
 func withContext(ctx context.Context, conn redis.Conn, cmd string, args []any) (any, error) {
 	if cc, ok := conn.(redis.ConnWithContext); ok {
 		reply, err := cc.DoContext(ctx, cmd, args...)
+		if dl, ok := ctx.Deadline(); ok && err != nil && !errors.Is(err, context.DeadlineExceeded) && missed(err, dl) {
+			// redigo's DoContext sets the time left as the read timeout
+			// too: which of that and ctx.Done it sees first is a race.
+			return nil, fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
+		}
 		if !errors.Is(err, errContextNotSupported) {
 			return reply, err
 		}

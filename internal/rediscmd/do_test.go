@@ -134,3 +134,28 @@ func TestLongDeadlineKeepsReadTimeout(t *testing.T) {
 	}
 	time.Sleep(pause - waited) // let the pause end before the server stops
 }
+
+// TestLongDeadlineStillHolds: a deadline more than a second away (it goes
+// through redigo's DoContext) still ends a command on a stalled server,
+// reported as context.DeadlineExceeded however redigo noticed it.
+func TestLongDeadlineStillHolds(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	srv.Do("SET", "k", "v")
+	pool := srv.Pool() // read timeout 5 s
+	conn := pool.Get()
+	defer conn.Close()
+	if _, err := conn.Do("PING"); err != nil {
+		t.Fatal(err)
+	}
+	const deadline, pause = 1200 * time.Millisecond, 3 * time.Second
+	srv.Do("CLIENT", "PAUSE", pause.Milliseconds(), "ALL")
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	start := time.Now()
+	_, err := get(ctx, t, conn, "k")
+	waited := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) || waited >= pause {
+		t.Fatalf("GET on a paused server with a %v deadline: waited %v, err %v; want context.DeadlineExceeded at the deadline", deadline, waited, err)
+	}
+	time.Sleep(pause - waited)
+}
