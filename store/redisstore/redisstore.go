@@ -45,7 +45,6 @@ import (
 	"time"
 
 	"github.com/gomodule/redigo/redis"
-	"github.com/mna/redisc"
 
 	"github.com/sessionkit/sessionkit/internal/rediscmd"
 	"github.com/sessionkit/sessionkit/store"
@@ -80,12 +79,9 @@ type Conns interface {
 
 // Store keeps sessions in Redis. It is safe for concurrent use.
 type Store struct {
-	pool Conns
-	// redisPool is pool when it is a *redis.Pool: borrowed from without
-	// an interface assertion per command.
-	redisPool *redis.Pool
-	prefix    string
-	batch     int
+	pool   Conns
+	prefix string
+	batch  int
 	// cluster: the retire scripts cannot run (see RetireCtx).
 	cluster bool
 }
@@ -111,7 +107,6 @@ func WithScanBatch(n int) Option {
 func New(pool Conns, opts ...Option) *Store {
 	s := &Store{pool: pool, prefix: DefaultPrefix, batch: DefaultScanBatch}
 	_, s.cluster = pool.(cluster)
-	s.redisPool, _ = pool.(*redis.Pool)
 	for _, o := range opts {
 		o(s)
 	}
@@ -126,37 +121,16 @@ var (
 	_ store.Walker               = (*Store)(nil)
 )
 
-// do runs one command on a pooled connection, with a's arguments, within
-// ctx's deadline (rediscmd.Run: no goroutine per command). A pooled
-// connection can be dead without the pool knowing (Redis restarted since
-// it was last used): a command that fails on the network, rather than with
-// a Redis error or the context's end, is retried once on a newly dialled
-// connection, except SET NX, whose first attempt may have succeeded
-// unseen. a stays the caller's to release.
-func (s *Store) do(ctx context.Context, cmd string, a *rediscmd.Args) (reply any, err error) {
-	for attempt := 0; ; attempt++ {
-		key := ""
-		if s.redisPool == nil { // only a cluster routes by key
-			key = scriptKey(cmd, a.List())
-		}
-		var conn redis.Conn
-		if attempt == 0 {
-			conn, err = s.connFor(ctx, key)
-		} else {
-			conn, err = s.freshConn(ctx, key) // the pool's other idle connections may be dead too
-		}
-		if err != nil {
-			return nil, fmt.Errorf("redisstore: %s: getting a connection: %w", cmd, err)
-		}
-		reply, err = rediscmd.Run(ctx, conn, cmd, a.List())
-		conn.Close()
-		if err == nil {
-			return reply, nil
-		}
-		if attempt > 0 || !retryable(ctx, err, cmd, a.List()) {
-			return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
-		}
+// do runs one command with a's arguments (rediscmd.Do: within ctx's
+// deadline, no goroutine per command, a script routed to its key's node on
+// a cluster, one retry on a newly dialled connection after a network
+// failure, never for SET NX). a stays the caller's to release.
+func (s *Store) do(ctx context.Context, cmd string, a *rediscmd.Args) (any, error) {
+	reply, err := rediscmd.Do(ctx, s.pool, cmd, a.List())
+	if err != nil {
+		return reply, fmt.Errorf("redisstore: %s: %w", cmd, err)
 	}
+	return reply, nil
 }
 
 // do1 runs a one-key command (GET, DEL, ...) on prefix+token.
@@ -169,96 +143,7 @@ func (s *Store) do1(ctx context.Context, cmd, token string) (any, error) {
 
 // conn borrows a connection: with the context when the pool takes one, and
 // able to follow cluster redirections when it is a cluster's.
-func (s *Store) conn(ctx context.Context) (redis.Conn, error) { return s.connFor(ctx, "") }
-
-// connFor is conn for a command on key: a cluster connection is bound to
-// key's node ("": the node of the command's first argument).
-func (s *Store) connFor(ctx context.Context, key string) (redis.Conn, error) {
-	if s.redisPool != nil {
-		return s.redisPool.GetContext(ctx)
-	}
-	if p, ok := s.pool.(interface {
-		GetContext(context.Context) (redis.Conn, error)
-	}); ok {
-		return p.GetContext(ctx)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return clusterRetry(s.pool.Get(), key)
-}
-
-// scriptKey is the key a script command works on, for routing: redisc
-// routes a command by its first argument, which for EVALSHA and EVAL is the
-// script's hash or source, not a key. Routed so, a script went first to the
-// master of the hash's slot, which answered MOVED: a round trip more, and
-// an error for sessions on the other masters while that one was down. ""
-// for other commands, whose first argument is their key.
-// The key is a string or, built by rediscmd.Args, a []byte.
-func scriptKey(cmd string, args []any) string {
-	if (cmd == "EVALSHA" || cmd == "EVAL") && len(args) > 2 && args[1] != 0 {
-		switch k := args[2].(type) {
-		case string:
-			return k
-		case []byte:
-			return string(k)
-		}
-	}
-	return ""
-}
-
-// clusterRetry wraps a cluster connection so that MOVED and ASK replies are
-// followed within one call (three attempts: a redirection and its target,
-// plus one for a slot moved meanwhile), bound first to key's node unless
-// key is "". Other connections pass unchanged.
-func clusterRetry(conn redis.Conn, key string) (redis.Conn, error) {
-	if err := conn.Err(); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	if _, ok := conn.(*redisc.Conn); !ok {
-		return conn, nil
-	}
-	if key != "" {
-		if err := redisc.BindConn(conn, key); err != nil {
-			conn.Close()
-			return nil, err
-		}
-	}
-	return redisc.RetryConn(conn, 3, 50*time.Millisecond)
-}
-
-// freshConn dials a connection outside the pool, with the pool's own dial
-// function, for a retry. It is closed after use.
-func (s *Store) freshConn(ctx context.Context, key string) (redis.Conn, error) {
-	switch p := s.pool.(type) {
-	case *redis.Pool:
-		switch {
-		case p.DialContext != nil:
-			return p.DialContext(ctx)
-		case p.Dial != nil:
-			return p.Dial()
-		}
-	case interface{ Dial() (redis.Conn, error) }: // *redisc.Cluster
-		conn, err := p.Dial()
-		if err != nil {
-			return nil, err
-		}
-		return clusterRetry(conn, key)
-	}
-	return s.connFor(ctx, key)
-}
-
-func retryable(ctx context.Context, err error, cmd string, args []any) bool {
-	var re redis.Error
-	if errors.As(err, &re) || ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	if cmd == "SET" && len(args) > 0 && args[len(args)-1] == "NX" {
-		return false
-	}
-	return true
-}
+func (s *Store) conn(ctx context.Context) (redis.Conn, error) { return rediscmd.Get(ctx, s.pool) }
 
 // Find returns the session stored under token. One GET.
 func (s *Store) Find(token string) ([]byte, bool, error) {
