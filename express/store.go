@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gomodule/redigo/redis"
@@ -214,94 +213,14 @@ func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
 	}
 }
 
-// scan walks conn's keyspace into all. With mget it fetches each batch with
-// one MGET, otherwise with pipelined GETs (a cluster node's keys span many
-// slots).
+// scan walks conn's keyspace into all (rediscmd.Scan).
 func (s *Store) scan(ctx context.Context, conn redis.Conn, all map[string][]byte, mget bool) error {
-	pattern := escapeGlob(s.prefix) + "*"
-	cursor := "0"
-	for {
-		reply, err := redis.Values(doCtx(ctx, conn, "SCAN", cursor, "MATCH", pattern, "COUNT", 100))
-		if err != nil {
-			return fmt.Errorf("express: redis SCAN: %w", err)
-		}
-		if len(reply) != 2 {
-			return fmt.Errorf("express: redis SCAN: unexpected reply of %d elements", len(reply))
-		}
-		if cursor, err = redis.String(reply[0], nil); err != nil {
-			return fmt.Errorf("express: redis SCAN cursor: %w", err)
-		}
-		keys, err := redis.Strings(reply[1], nil)
-		if err != nil {
-			return fmt.Errorf("express: redis SCAN keys: %w", err)
-		}
-		if len(keys) > 0 {
-			values, err := fetch(ctx, conn, keys, mget)
-			if err != nil {
-				return err
-			}
-			for i, v := range values {
-				if v != nil {
-					all[strings.TrimPrefix(keys[i], s.prefix)] = v
-				}
-			}
-		}
-		if cursor == "0" {
-			return nil
-		}
+	err := rediscmd.Scan(ctx, conn, s.prefix, 100, mget, func(sid string, b []byte) error {
+		all[sid] = b
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("express: redis %w", err)
 	}
-}
-
-// doCtx runs one command on conn within ctx's deadline (rediscmd.Run: no
-// goroutine per command), or, on a connection that takes no timeout (a
-// cluster node's), after checking ctx.
-func doCtx(ctx context.Context, conn redis.Conn, cmd string, args ...any) (any, error) {
-	return rediscmd.Run(ctx, conn, cmd, args)
-}
-
-// fetch reads keys' values on conn: one MGET, or pipelined GETs.
-func fetch(ctx context.Context, conn redis.Conn, keys []string, mget bool) ([][]byte, error) {
-	if mget {
-		args := make([]any, len(keys))
-		for i, k := range keys {
-			args[i] = k
-		}
-		values, err := redis.ByteSlices(doCtx(ctx, conn, "MGET", args...))
-		if err != nil {
-			return nil, fmt.Errorf("express: redis MGET: %w", err)
-		}
-		return values, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		if err := conn.Send("GET", k); err != nil {
-			return nil, fmt.Errorf("express: redis GET: %w", err)
-		}
-	}
-	if err := conn.Flush(); err != nil {
-		return nil, fmt.Errorf("express: redis GET: %w", err)
-	}
-	values := make([][]byte, len(keys))
-	for i := range keys {
-		v, err := redis.Bytes(conn.Receive())
-		if err != nil && !errors.Is(err, redis.ErrNil) {
-			return nil, fmt.Errorf("express: redis GET: %w", err)
-		}
-		values[i] = v
-	}
-	return values, nil
-}
-
-// escapeGlob quotes the characters SCAN MATCH treats specially.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return nil
 }

@@ -305,78 +305,21 @@ func collect(all map[string][]byte) func(string, []byte) error {
 	return func(token string, b []byte) error { all[token] = b; return nil }
 }
 
-// scan walks conn's keyspace, calling each for every session of a batch
-// once the batch is read. With mget it fetches each batch with one MGET,
-// otherwise with pipelined GETs (a cluster node's keys span many slots).
+// scan walks conn's keyspace (rediscmd.Scan), calling each for every
+// session, marks left out. each's error is returned as it is.
 func (s *Store) scan(ctx context.Context, conn redis.Conn, each func(token string, b []byte) error, mget bool) error {
-	do := func(cmd string, args ...any) (any, error) {
-		return rediscmd.Run(ctx, conn, cmd, args)
-	}
-	pattern := escapeGlob(s.prefix) + "*"
-	cursor := "0"
-	for {
-		reply, err := redis.Values(do("SCAN", cursor, "MATCH", pattern, "COUNT", s.batch))
-		if err != nil {
-			return fmt.Errorf("redisstore: SCAN: %w", err)
-		}
-		if len(reply) != 2 {
-			return fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
-		}
-		if cursor, err = redis.String(reply[0], nil); err != nil {
-			return fmt.Errorf("redisstore: SCAN cursor: %w", err)
-		}
-		keys, err := redis.Strings(reply[1], nil)
-		if err != nil {
-			return fmt.Errorf("redisstore: SCAN keys: %w", err)
-		}
-		if len(keys) > 0 {
-			values, err := fetch(conn, do, keys, mget)
-			if err != nil {
-				return err
-			}
-			for i, v := range values {
-				if v != nil && !mark.Is(v) {
-					if err := each(strings.TrimPrefix(keys[i], s.prefix), v); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		if cursor == "0" {
+	var eachErr error
+	err := rediscmd.Scan(ctx, conn, s.prefix, s.batch, mget, func(token string, b []byte) error {
+		if mark.Is(b) {
 			return nil
 		}
+		eachErr = each(token, b)
+		return eachErr
+	})
+	if err != nil && err != eachErr {
+		return fmt.Errorf("redisstore: %w", err)
 	}
-}
-
-func fetch(conn redis.Conn, do func(string, ...any) (any, error), keys []string, mget bool) ([][]byte, error) {
-	if mget {
-		args := make([]any, len(keys))
-		for i, k := range keys {
-			args[i] = k
-		}
-		values, err := redis.ByteSlices(do("MGET", args...))
-		if err != nil {
-			return nil, fmt.Errorf("redisstore: MGET: %w", err)
-		}
-		return values, nil
-	}
-	for _, k := range keys {
-		if err := conn.Send("GET", k); err != nil {
-			return nil, fmt.Errorf("redisstore: GET: %w", err)
-		}
-	}
-	if err := conn.Flush(); err != nil {
-		return nil, fmt.Errorf("redisstore: GET: %w", err)
-	}
-	values := make([][]byte, len(keys))
-	for i := range keys {
-		v, err := redis.Bytes(conn.Receive())
-		if err != nil && !errors.Is(err, redis.ErrNil) {
-			return nil, fmt.Errorf("redisstore: GET: %w", err)
-		}
-		values[i] = v
-	}
-	return values, nil
+	return err
 }
 
 // WalkCtx implements store.Walker: SCAN and one MGET per batch, with at
@@ -407,10 +350,9 @@ func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) err
 		}
 		return err
 	}
-	pattern := escapeGlob(s.prefix) + "*"
 	cursor := "0"
 	for {
-		keys, values, next, err := s.scanBatch(ctx, cursor, pattern)
+		keys, values, next, err := s.scanBatch(ctx, cursor)
 		if err != nil {
 			return err
 		}
@@ -429,48 +371,17 @@ func (s *Store) WalkCtx(ctx context.Context, fn func(token string, b []byte) err
 
 // scanBatch runs one SCAN step and one MGET of the keys it returns, on one
 // pooled connection returned before fn sees the batch.
-func (s *Store) scanBatch(ctx context.Context, cursor, pattern string) (keys []string, values [][]byte, next string, err error) {
+func (s *Store) scanBatch(ctx context.Context, cursor string) (keys []string, values [][]byte, next string, err error) {
 	conn, err := s.conn(ctx)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("redisstore: SCAN: getting a connection: %w", err)
 	}
 	defer conn.Close()
-	reply, err := redis.Values(rediscmd.Run(ctx, conn, "SCAN", []any{cursor, "MATCH", pattern, "COUNT", s.batch}))
+	keys, values, next, err = rediscmd.ScanBatch(ctx, conn, cursor, s.prefix, s.batch, true)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("redisstore: SCAN: %w", err)
-	}
-	if len(reply) != 2 {
-		return nil, nil, "", fmt.Errorf("redisstore: SCAN: unexpected reply of %d elements", len(reply))
-	}
-	if next, err = redis.String(reply[0], nil); err != nil {
-		return nil, nil, "", fmt.Errorf("redisstore: SCAN cursor: %w", err)
-	}
-	if keys, err = redis.Strings(reply[1], nil); err != nil {
-		return nil, nil, "", fmt.Errorf("redisstore: SCAN keys: %w", err)
-	}
-	if len(keys) == 0 {
-		return nil, nil, next, nil
-	}
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	if values, err = redis.ByteSlices(rediscmd.Run(ctx, conn, "MGET", args)); err != nil {
-		return nil, nil, "", fmt.Errorf("redisstore: MGET: %w", err)
+		return nil, nil, "", fmt.Errorf("redisstore: %w", err)
 	}
 	return keys, values, next, nil
-}
-
-// escapeGlob quotes the characters SCAN MATCH treats specially.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // markSuffix names the key that holds a retired token's mark. The session
