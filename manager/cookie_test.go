@@ -125,16 +125,19 @@ func TestHostPrefixChecked(t *testing.T) {
 	m.Close()
 }
 
-// TestCacheHeaders: every response behind LoadAndSave varies by Cookie,
-// and one that sets the session cookie tells shared caches not to store
-// the Set-Cookie header; the page itself is the application's to mark
-// (docs/security.md).
+// TestCacheHeaders: a response that can depend on the session varies by
+// Cookie, and one that sets the session cookie tells shared caches not to
+// store the Set-Cookie header; the page itself is the application's to
+// mark (docs/security.md).
 func TestCacheHeaders(t *testing.T) {
 	m := manager.New(manager.Config{})
 	defer m.Close()
 	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/write" {
+		switch r.URL.Path {
+		case "/write":
 			_ = typed.Put(r.Context(), "k", "v")
+		case "/read":
+			_, _ = typed.Get[string](r.Context(), "k")
 		}
 	}))
 	for path, want := range map[string]string{"/write": `no-cache="Set-Cookie"`, "/read": ""} {
@@ -145,6 +148,57 @@ func TestCacheHeaders(t *testing.T) {
 		}
 		if got := rec.Header().Get("Vary"); got != "Cookie" {
 			t.Errorf("%s: Vary %q, want Cookie", path, got)
+		}
+	}
+}
+
+// TestVaryOnlyWhenTheSessionCounts: Vary: Cookie is sent when the
+// response can depend on the session — the request carried a session
+// cookie, or the handler used its session before the response started —
+// and not on a public page requested without one (as Django's session
+// middleware does), so that shared caches may keep such a page for every
+// visitor. (Whether the handler used its session is known when the
+// response starts: a handler that first reads it after writing must set
+// Vary itself, as LoadAndSave's documentation says.)
+func TestVaryOnlyWhenTheSessionCounts(t *testing.T) {
+	m := manager.New(manager.Config{})
+	defer m.Close()
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/put":
+			_ = typed.Put(r.Context(), "k", "v")
+		case "/exists":
+			_ = m.SessionManager().Exists(r.Context(), "k")
+		case "/token":
+			_ = m.Token(r.Context())
+		}
+		_, _ = w.Write(okBody)
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/put", nil))
+	cookie := rec.Result().Cookies()[0]
+	for _, c := range []struct {
+		path      string
+		cookie    *http.Cookie
+		wantVary  bool
+		situation string
+	}{
+		{"/public", nil, false, "no cookie, session unused"},
+		{"/put", nil, true, "no cookie, session written"},
+		{"/exists", nil, true, "no cookie, session read with scs's API"},
+		{"/token", nil, true, "no cookie, token asked for"},
+		{"/public", cookie, true, "a session cookie, session unused"},
+		{"/public", &http.Cookie{Name: cookie.Name, Value: "not-a-token"}, true, "a malformed session cookie"},
+		{"/public", &http.Cookie{Name: "other", Value: "x"}, false, "another cookie only"},
+	} {
+		req := httptest.NewRequest("GET", c.path, nil)
+		if c.cookie != nil {
+			req.AddCookie(c.cookie)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if got := rec.Header().Get("Vary") == "Cookie"; got != c.wantVary {
+			t.Errorf("%s: Vary %q, want Vary: Cookie %v", c.situation, rec.Header().Values("Vary"), c.wantVary)
 		}
 	}
 }

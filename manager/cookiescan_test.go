@@ -59,7 +59,7 @@ func TestRequestTokenAllocatesNothing(t *testing.T) {
 	m := New(Config{})
 	r, _ := http.NewRequest("GET", "/", nil)
 	r.Header.Set("Cookie", "theme=dark; "+m.CookieName()+"="+strings.Repeat("A", tokenLen)+"; lang=en")
-	if tok := m.requestToken(r); tok == "" {
+	if tok, _ := m.requestToken(r); tok == "" {
 		t.Fatal("requestToken found no token")
 	}
 	if n := testing.AllocsPerRun(100, func() { m.requestToken(r) }); n != 0 {

@@ -33,9 +33,17 @@ var ErrCommitFailed = errors.New("manager: response abandoned: session commit fa
 // Values put after the response body has started are not saved, as in scs:
 // put before writing.
 //
-// Memory per request: a request without a usable session cookie whose
-// handler never uses the session costs two allocations (the request state
-// and its context) and does nothing at commit; a loaded session adds the
+// The response carries "Vary: Cookie" when it can depend on the session:
+// the request carried a session cookie, or the handler used its session
+// before the response started. A public page requested without one, whose
+// handler never touches the session, does not vary by Cookie (as with
+// Django's session middleware), so shared caches may keep it for every
+// visitor; a handler that reads the session only after it has started
+// writing must set Vary itself.
+//
+// Memory per request: a request without a session cookie whose handler
+// never uses the session costs two allocations (the request state and its
+// context) and does nothing at commit; a loaded session adds the
 // store's and the codec's work only (see docs/benchmarks.md).
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -43,9 +51,11 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		token := m.requestToken(r)
+		token, carried := m.requestToken(r)
 		st := newRequestState(m, token != "")
-		addVary(w.Header(), st)
+		if carried {
+			addVary(w.Header(), st)
+		}
 		if err := m.checkSettings(); err != nil {
 			m.fail(w, r, err)
 			return
@@ -57,7 +67,7 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 		}
 		sr := r.WithContext(ctx)
 		sw := &st.writer // one allocation for the state and the writer
-		*sw = sessionWriter{ResponseWriter: w, m: m, r: sr}
+		*sw = sessionWriter{ResponseWriter: w, m: m, r: sr, st: st, varyIfUsed: !carried}
 		next.ServeHTTP(sw, sr)
 		if !sw.committed {
 			sw.commit()
@@ -197,10 +207,14 @@ func (m *Manager) rememberIn(ctx context.Context, b []byte) bool {
 // sessionWriter commits the session just before the response starts.
 type sessionWriter struct {
 	http.ResponseWriter
-	m         *Manager
-	r         *http.Request
-	committed bool
-	failed    bool
+	m  *Manager
+	r  *http.Request
+	st *requestState
+	// varyIfUsed: the request carried no session cookie, so the response
+	// depends on the session only if the handler used it (see commit).
+	varyIfUsed bool
+	committed  bool
+	failed     bool
 }
 
 func (sw *sessionWriter) WriteHeader(code int) {
@@ -253,6 +267,9 @@ func (sw *sessionWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter
 
 func (sw *sessionWriter) commit() {
 	sw.committed = true
+	if sw.varyIfUsed && !sw.st.sessionUnused() {
+		addVary(sw.ResponseWriter.Header(), sw.st)
+	}
 	if err := sw.m.commit(sw.ResponseWriter, sw.r); err != nil {
 		sw.failed = true
 		sw.m.fail(sw.ResponseWriter, sw.r, err)

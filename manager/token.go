@@ -14,22 +14,23 @@ const tokenLen = 43
 // requestToken returns the session token the request carries, or "" when it
 // carries none, several session cookies, or one that cannot have been
 // issued (Config.Tokens refuses it; by default: a wrong length or
-// alphabet). Those cost no store access.
-func (m *Manager) requestToken(r *http.Request) string {
+// alphabet). Those cost no store access. carried reports whether the
+// request had a cookie of the session cookie's name at all.
+func (m *Manager) requestToken(r *http.Request) (token string, carried bool) {
 	value, count := sessionCookie(r.Header, m.liveCookie().name)
 	switch {
 	case count == 0:
-		return ""
+		return "", false
 	case count > 1:
 		m.logger.Debug("sessionkit: ignored request with several session cookies", "count", count)
-		return ""
+		return "", true
 	}
 	tok, ok := m.tokens.ParseCookie(value)
 	if !ok {
 		m.logger.Debug("sessionkit: ignored malformed session cookie", "length", len(value))
-		return ""
+		return "", true
 	}
-	return tok
+	return tok, true
 }
 
 // maxCookies is net/http's default limit (GODEBUG httpcookiemaxnum): a
