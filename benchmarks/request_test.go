@@ -2,10 +2,13 @@ package benchmarks
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -42,7 +45,15 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *discardWriter) WriteHeader(int)             {}
 
-// variant is one way of serving the read and write requests.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return b
+}
+
+// variant is one way of serving the read and write requests. Each route is
+// its own handler behind the middleware, without a router: the floor has
+// none, and routing is no session's work.
 type variant struct {
 	name   string
 	seed   func(b *testing.B) []string
@@ -136,7 +147,9 @@ func floorVariant(pool *redis.Pool) variant {
 			defer conn.Close()
 			tokens := make([]string, sessionsPerVariant)
 			for i := range tokens {
-				tokens[i] = fmt.Sprintf("tok%03d", i)
+				// A session token as scs and sessionkit make them: 32
+				// random bytes, base64url (43 characters).
+				tokens[i] = base64.RawURLEncoding.EncodeToString(randomBytes(32))
 				if _, err := conn.Do("SET", "floor:"+tokens[i], floorBlob, "PX", int64(time.Hour/time.Millisecond)); err != nil {
 					b.Fatal(err)
 				}
@@ -152,26 +165,24 @@ func scsVariant(pool *redis.Pool, idle bool) variant {
 	if idle {
 		sm.IdleTimeout = 30 * time.Minute
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/seed", func(w http.ResponseWriter, r *http.Request) {
+	seed := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range smallSession() {
 			sm.Put(r.Context(), k, v)
 		}
-	})
-	mux.HandleFunc("/read", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	read := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok := sm.Get(r.Context(), KeyUser).(User)
 		if !ok {
 			panic("no user")
 		}
 		fmt.Fprint(w, u.Name)
-	})
-	mux.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	write := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sm.Put(r.Context(), KeyVisits, sm.GetInt(r.Context(), KeyVisits)+1)
 		fmt.Fprint(w, "ok")
-	})
-	h := sm.LoadAndSave(mux)
-	return variant{name: "scs-gob-redisstore", read: h, write: h, cookie: "session", nocookie: sm.LoadAndSave(okHandler),
-		seed: func(b *testing.B) []string { return seedThrough(b, h, "session", sessionsPerVariant) }}
+	}))
+	return variant{name: "scs-gob-redisstore", read: read, write: write, cookie: "session", nocookie: sm.LoadAndSave(okHandler),
+		seed: func(b *testing.B) []string { return seedThrough(b, seed, "session", sessionsPerVariant) }}
 }
 
 func sessionkitVariant(name string, c codec.Codec, pool *redis.Pool, idle bool) variant {
@@ -180,22 +191,21 @@ func sessionkitVariant(name string, c codec.Codec, pool *redis.Pool, idle bool) 
 		cfg.IdleTimeout = 30 * time.Minute
 	}
 	m := manager.New(cfg)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/seed", func(w http.ResponseWriter, r *http.Request) {
+	seed := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range smallSession() {
 			if err := m.Put(r.Context(), k, v); err != nil {
 				panic(err)
 			}
 		}
-	})
-	mux.HandleFunc("/read", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	read := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := typed.Get[User](r.Context(), KeyUser)
 		if err != nil {
 			panic(err)
 		}
 		fmt.Fprint(w, u.Name)
-	})
-	mux.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	write := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, err := typed.Get[int](r.Context(), KeyVisits)
 		if err == nil {
 			err = typed.Put(r.Context(), KeyVisits, n+1)
@@ -204,10 +214,9 @@ func sessionkitVariant(name string, c codec.Codec, pool *redis.Pool, idle bool) 
 			panic(err)
 		}
 		fmt.Fprint(w, "ok")
-	})
-	h := m.LoadAndSave(mux)
-	return variant{name: name, read: h, write: h, cookie: m.CookieName(), nocookie: m.LoadAndSave(okHandler),
-		seed: func(b *testing.B) []string { return seedThrough(b, h, m.CookieName(), sessionsPerVariant) }}
+	}))
+	return variant{name: name, read: read, write: write, cookie: m.CookieName(), nocookie: m.LoadAndSave(okHandler),
+		seed: func(b *testing.B) []string { return seedThrough(b, seed, m.CookieName(), sessionsPerVariant) }}
 }
 
 // allVariants builds the four variants for op on pool.
@@ -280,32 +289,161 @@ func benchVariants(b *testing.B, drive driver) {
 // BenchmarkRequest serves whole HTTP requests end to end — a net/http
 // server and keep-alive clients on loopback, as a load generator would
 // drive it — through each variant against a private redis-server.
+//
+// A shared 2-core virtual machine's speed drifts by ±10% from one second to
+// the next, more than the differences measured here. So each variant's
+// requests run in bursts of [burst], and between two of its bursts the
+// references — the floor and scs — serve bursts of the same size, untimed
+// but clocked: every ratio (vs-floor, vs-scs) compares requests served in
+// the same stretch of time, alternately. ns/op, B/op, allocs/op and
+// redis-cmds/op are the variant's own bursts.
 func BenchmarkRequest(b *testing.B) {
-	benchVariants(b, func(v variant, path string, h http.Handler) (func(*testing.B, *testing.PB, string), func()) {
-		ts := httptest.NewServer(h)
-		transport := &http.Transport{MaxIdleConnsPerHost: 256}
-		loop := func(b *testing.B, pb *testing.PB, tok string) {
-			client := &http.Client{Transport: transport}
-			for pb.Next() {
-				req, _ := http.NewRequest("GET", ts.URL+path, nil)
-				if path != nocookiePath {
-					req.Header.Set("Cookie", v.cookie+"="+tok)
+	srv := redistest.Start(b, redistest.Options{})
+	pool := newPool(srv)
+	for _, op := range ops {
+		var servers []*e2e
+		for _, v := range allVariants(pool, op) {
+			servers = append(servers, newE2E(v, op, v.seed(b)))
+		}
+		floor, scs := servers[0], servers[1]
+		for _, e := range servers {
+			b.Run(e.v.name+"/"+op, func(b *testing.B) {
+				var refs []*e2e
+				for _, r := range []*e2e{floor, scs} {
+					if r != e {
+						refs = append(refs, r)
+					}
 				}
-				resp, err := client.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
+				own, refTime, cmds := interleave(b, e, refs)
+				b.ReportMetric(float64(cmds)/float64(b.N), "redis-cmds/op")
+				for i, r := range refs {
+					// Throughput relative to the reference's: its time
+					// for as many requests over the same stretch, over ours.
+					b.ReportMetric(float64(refTime[i])/float64(own), "vs-"+r.v.name)
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					b.Errorf("status %d", resp.StatusCode)
+			})
+		}
+		for _, e := range servers {
+			e.close()
+		}
+	}
+}
+
+// burst is how many requests one variant serves in BenchmarkRequest
+// before the next takes over: some 10–30 ms here, short against the
+// machine's drift, long against the burst's ramp up and down.
+const burst = 384
+
+// e2e is one variant's route served over loopback HTTP.
+type e2e struct {
+	v         variant
+	url       string
+	nocookie  bool
+	tokens    []string
+	ts        *httptest.Server
+	transport *http.Transport
+}
+
+func newE2E(v variant, op string, tokens []string) *e2e {
+	path, h := v.handlerFor(op)
+	ts := httptest.NewServer(h)
+	return &e2e{v: v, url: ts.URL + path, nocookie: path == nocookiePath, tokens: tokens, ts: ts,
+		transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+}
+
+func (e *e2e) close() { e.transport.CloseIdleConnections(); e.ts.Close() }
+
+// get serves one request with the session tok.
+func (e *e2e) get(client *http.Client, tok string) error {
+	req, _ := http.NewRequest("GET", e.url, nil)
+	if !e.nocookie {
+		req.Header.Set("Cookie", e.v.cookie+"="+tok)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: status %d", e.v.name, resp.StatusCode)
+	}
+	return nil
+}
+
+// serve serves n requests from parallelism × GOMAXPROCS goroutines, each
+// owning one session, as RunParallel would, and returns how long they took.
+func (e *e2e) serve(n int) (time.Duration, error) {
+	var left atomic.Int64
+	left.Store(int64(n))
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	start := time.Now()
+	for i := range parallelism * runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			client := &http.Client{Transport: e.transport}
+			tok := e.tokens[i%len(e.tokens)]
+			for left.Add(-1) >= 0 {
+				if err := e.get(client, tok); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					left.Store(0)
 					return
 				}
 			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	select {
+	case err := <-errs:
+		return 0, err
+	default:
+		return elapsed, nil
+	}
+}
+
+// interleave serves b.N requests of e in bursts, timed, and as many of
+// each reference in bursts between them, untimed: e's own time, each
+// reference's, and the Redis commands e's bursts sent.
+func interleave(b *testing.B, e *e2e, refs []*e2e) (own time.Duration, refTime []time.Duration, cmds int64) {
+	refTime = make([]time.Duration, len(refs))
+	runRefs := func(n int) {
+		for i, r := range refs {
+			d, err := r.serve(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			refTime[i] += d
 		}
-		return loop, func() { transport.CloseIdleConnections(); ts.Close() }
-	})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.StopTimer()
+	for done, round := 0, 0; done < b.N; round++ {
+		n := min(burst, b.N-done)
+		// The references go first in every other round, so that neither
+		// side always follows the other.
+		if round%2 == 0 {
+			runRefs(n)
+		}
+		before := sentTotal()
+		b.StartTimer()
+		d, err := e.serve(n)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmds += sentTotal() - before
+		own += d
+		if round%2 == 1 {
+			runRefs(n)
+		}
+		done += n
+	}
+	return own, refTime, cmds
 }
 
 // BenchmarkHandler calls each variant's handler directly, in process, from

@@ -130,6 +130,22 @@ func (rs *results) runsByBenchmark() (names []string, runs map[string]int) {
 	return names, runs
 }
 
+// relative is the throughput of variant relative to the variant ref, for
+// op under the benchmark prefix: the median of the vs-<ref> metric when
+// the run measured the two alongside (BenchmarkRequest serves them in
+// alternating bursts), otherwise the ratio of their median ns/op. A
+// variant relative to itself is 1 when it was measured.
+func (rs *results) relative(prefix, variant, op, ref string) float64 {
+	name := prefix + "/" + variant + "/" + op
+	if variant == ref {
+		return ratio(rs.get(name, "ns/op"), rs.get(name, "ns/op"))
+	}
+	if v := rs.get(name, "vs-"+ref); !math.IsNaN(v) {
+		return v
+	}
+	return ratio(rs.get(prefix+"/"+ref+"/"+op, "ns/op"), rs.get(name, "ns/op"))
+}
+
 // ratio is a/b, NaN when either is missing or b is 0.
 func ratio(a, b float64) float64 {
 	if b == 0 {

@@ -32,8 +32,19 @@ func sample() string {
 			// faster than scs; allocations read 20 (≤ 20), write 27 (> 26).
 			ns := map[string]float64{"read": 1000, "write": 1125, "read-idle": 1000, "nocookie": 1900}[op]
 			allocs := map[string]float64{"read": 20, "write": 27, "read-idle": 20, "nocookie": 3}[op]
-			for _, run := range []float64{ns, ns * 2, ns / 2} { // median is ns
-				line(bench+"/sessionkit-msgpack/"+op, run, "ns/op", cmds, "redis-cmds/op", 200, "B/op", allocs, "allocs/op")
+			for i, run := range []float64{ns, ns * 2, ns / 2} { // median is ns
+				metrics := []any{run, "ns/op", cmds, "redis-cmds/op", 200, "B/op", allocs, "allocs/op"}
+				if bench == "BenchmarkRequest" {
+					// End to end, the ratios measured alongside in the
+					// same bursts, not the medians' ratio, are what
+					// counts: read 91% of the floor (where ns/op says
+					// 90%), write 84%, no cookie 98% of scs (where ns/op
+					// says faster).
+					vsFloor := map[string][]float64{"read": {0.91, 0.85, 0.95}, "write": {0.84, 0.7, 0.9}, "read-idle": {0.9, 0.9, 0.9}, "nocookie": {0.5, 0.5, 0.5}}[op][i]
+					vsSCS := map[string][]float64{"read": {2, 2, 2}, "write": {1.78, 1.7, 1.8}, "read-idle": {2, 2, 2}, "nocookie": {0.98, 0.9, 1.01}}[op][i]
+					metrics = append(metrics, vsFloor, "vs-floor", vsSCS, "vs-scs-gob-redisstore")
+				}
+				line(bench+"/sessionkit-msgpack/"+op, metrics...)
 			}
 		}
 	}
@@ -83,9 +94,9 @@ func TestTargetsComputedFromTheRun(t *testing.T) {
 		"Redis commands, request without a session cookie":                                               true,
 		"Redis commands, read on a 3-master cluster (worst size × clients)":                              true,
 		"Redis commands, write on a 3-master cluster (worst size × clients)":                             false, // 2.5
-		"request, read: sessionkit-msgpack as a share of the floor":                                      true,  // exactly 90%
-		"request, write: sessionkit-msgpack as a share of the floor":                                     false, // 80%
-		"request, no session cookie: sessionkit-msgpack throughput as a share of scs's":                  true,
+		"request, read: sessionkit-msgpack as a share of the floor":                                      true,  // 91%
+		"request, write: sessionkit-msgpack as a share of the floor":                                     false, // 84%
+		"request, no session cookie: sessionkit-msgpack throughput as a share of scs's":                  false, // 98%
 		"in process, read: sessionkit-msgpack allocations per request":                                   true,  // 20
 		"in process, write: sessionkit-msgpack allocations per request":                                  false, // 27
 		"codec round trip, small: msgpack allocations":                                                   false, // not measured
@@ -131,7 +142,10 @@ func TestReportEndToEnd(t *testing.T) {
 	for _, s := range []string{
 		"![throughput relative to scs](b.svg)", "(g.svg)",
 		"| in process, write: sessionkit-msgpack allocations per request | 27 | ≤ 26 | **no** |",
-		"| request, read: sessionkit-msgpack as a share of the floor | 90% | ≥ 90% | yes |",
+		"| request, read: sessionkit-msgpack as a share of the floor | 91% | ≥ 90% | yes |",
+		"| request, no session cookie: sessionkit-msgpack throughput as a share of scs's | 98% | ≥ 100% | **no** |",
+		"| sessionkit-msgpack/read | 1000 | 2.00× | 91% | 1.00 | 200 | 20 |", // BenchmarkRequest: measured alongside
+		"| sessionkit-msgpack/read | 1000 | 2.00× | 90% | 1.00 | 200 | 20 |", // BenchmarkHandler: the medians' ratio
 		"| codec round trip, small: msgpack allocations | not measured | ≤ 20 | **no** |",
 		"| sessionkit-msgpack/write | 1125 | 1.78× | 80% | 2.00 | 200 | 27 |", // B/op and allocs/op per variant
 		"| 64KB | 256 | 256000 | 256000 | 1.00× | 256000 | 256000 | 1.00× |",

@@ -19,7 +19,7 @@ func writeRequestSVG(path string, rs *results) error {
 		left, barH, gap, groupGap, width = 150, 16, 4, 22, 640
 	)
 	rel := func(op, v string) float64 {
-		r := ratio(rs.get("BenchmarkRequest/scs-gob-redisstore/"+op, "ns/op"), rs.get("BenchmarkRequest/"+v+"/"+op, "ns/op"))
+		r := rs.relative("BenchmarkRequest", v, op, "scs-gob-redisstore")
 		if math.IsNaN(r) || math.IsInf(r, 0) {
 			return 0 // not measured: no bar
 		}

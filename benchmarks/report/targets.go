@@ -53,6 +53,9 @@ func targets(rs *results) []target {
 	ns := func(n string) float64 { return rs.get(n, "ns/op") }
 	cmds := func(n string) float64 { return rs.get(n, "redis-cmds/op") }
 	req, hnd := "BenchmarkRequest/", "BenchmarkHandler/"
+	// e2e: sessionkit-msgpack's end-to-end throughput relative to ref,
+	// measured alongside it.
+	e2e := func(op, ref string) float64 { return rs.relative("BenchmarkRequest", "sessionkit-msgpack", op, ref) }
 	growth := func(redis, op string) func(string) bool {
 		return func(n string) bool { return label(n, "redis") == redis && label(n, "op") == op }
 	}
@@ -73,11 +76,11 @@ func targets(rs *results) []target {
 		{"codec round trip, small: JSON vs scs gob (× faster)", ratio(ns("BenchmarkCodec/gob/small/roundtrip"), ns("BenchmarkCodec/json/small/roundtrip")), 5, false, "%.1f×"},
 		{"codec round trip, large: msgpack vs scs gob (× faster)", ratio(ns("BenchmarkCodec/gob/large/roundtrip"), ns("BenchmarkCodec/msgpack/large/roundtrip")), 1.5, false, "%.2f×"},
 		{"read one key of a large session: msgpack vs scs gob (× faster)", ratio(ns("BenchmarkReadOneKey/gob/large"), ns("BenchmarkReadOneKey/msgpack/large")), 10, false, "%.0f×"},
-		{"request, read: sessionkit-msgpack vs scs-gob-redisstore (× throughput)", ratio(ns(req+"scs-gob-redisstore/read"), ns(req+"sessionkit-msgpack/read")), 1.3, false, "%.2f×"},
-		{"request, write: sessionkit-msgpack vs scs-gob-redisstore (× throughput)", ratio(ns(req+"scs-gob-redisstore/write"), ns(req+"sessionkit-msgpack/write")), 1.3, false, "%.2f×"},
-		{"request, read: sessionkit-msgpack as a share of the floor", ratio(ns(req+"floor/read"), ns(req+"sessionkit-msgpack/read")), 0.9, false, "%.0f%%"},
-		{"request, write: sessionkit-msgpack as a share of the floor", ratio(ns(req+"floor/write"), ns(req+"sessionkit-msgpack/write")), 0.85, false, "%.0f%%"},
-		{"request, no session cookie: sessionkit-msgpack throughput as a share of scs's", ratio(ns(req+"scs-gob-redisstore/nocookie"), ns(req+"sessionkit-msgpack/nocookie")), 1, false, "%.0f%%"},
+		{"request, read: sessionkit-msgpack vs scs-gob-redisstore (× throughput)", e2e("read", "scs-gob-redisstore"), 1.3, false, "%.2f×"},
+		{"request, write: sessionkit-msgpack vs scs-gob-redisstore (× throughput)", e2e("write", "scs-gob-redisstore"), 1.3, false, "%.2f×"},
+		{"request, read: sessionkit-msgpack as a share of the floor", e2e("read", "floor"), 0.9, false, "%.0f%%"},
+		{"request, write: sessionkit-msgpack as a share of the floor", e2e("write", "floor"), 0.85, false, "%.0f%%"},
+		{"request, no session cookie: sessionkit-msgpack throughput as a share of scs's", e2e("nocookie", "scs-gob-redisstore"), 1, false, "%.0f%%"},
 		{"in process, read: sessionkit-msgpack allocations per request", rs.get(hnd+"sessionkit-msgpack/read", "allocs/op"), 20, true, "%.0f"},
 		{"in process, write: sessionkit-msgpack allocations per request", rs.get(hnd+"sessionkit-msgpack/write", "allocs/op"), 26, true, "%.0f"},
 		{"Manager.Iterate over 100,000 sessions: peak live heap as a share of the sessions' encoded size", iterShare, 0.25, true, "%.1f%%"},
