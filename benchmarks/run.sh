@@ -19,8 +19,9 @@
 #             (-benchtime 1x): 100,000 sessions per case, and memory does
 #             not vary from run to run.
 # About 20 minutes with the defaults on a 2-core machine: measured there,
-# the hot path took 154 s per run (×5), the growth matrix 131 s per run
-# (×3, the cluster built once), the once pass 41 s.
+# the hot path took 145 s per run (×5; BenchmarkRequest serves the floor's
+# and scs's bursts alongside every variant's, see its comment), the growth
+# matrix 290 s for its 3 runs (the cluster built once), the once pass 41 s.
 # BENCH=regexp instead runs only the benchmarks it matches, in one pass of
 # BENCH_COUNT × BENCH_TIME (a quick look, not a report to commit).
 set -euo pipefail
