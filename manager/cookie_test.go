@@ -3,6 +3,7 @@ package manager_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -143,11 +144,11 @@ func TestCacheHeaders(t *testing.T) {
 	for path, want := range map[string]string{"/write": `no-cache="Set-Cookie"`, "/read": ""} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		if got := rec.Header().Get("Cache-Control"); got != want {
+		if got := rec.Result().Header.Get("Cache-Control"); got != want {
 			t.Errorf("%s: Cache-Control %q, want %q", path, got, want)
 		}
-		if got := rec.Header().Get("Vary"); got != "Cookie" {
-			t.Errorf("%s: Vary %q, want Cookie", path, got)
+		if got := rec.Result().Header.Values("Vary"); !slices.Equal(got, []string{"Cookie"}) {
+			t.Errorf("%s: Vary %q, want [Cookie]", path, got)
 		}
 	}
 }
@@ -157,9 +158,10 @@ func TestCacheHeaders(t *testing.T) {
 // cookie, or the handler used its session before the response started —
 // and not on a public page requested without one (as Django's session
 // middleware does), so that shared caches may keep such a page for every
-// visitor. (Whether the handler used its session is known when the
-// response starts: a handler that first reads it after writing must set
-// Vary itself, as LoadAndSave's documentation says.)
+// visitor. The headers checked are those of the response as it started
+// (the recorder's snapshot at the first write), whichever way it starts.
+// A handler that first reads its session after writing gets no Vary: the
+// documented limit, pinned here.
 func TestVaryOnlyWhenTheSessionCounts(t *testing.T) {
 	m := manager.New(manager.Config{})
 	defer m.Close()
@@ -171,6 +173,24 @@ func TestVaryOnlyWhenTheSessionCounts(t *testing.T) {
 			_ = m.SessionManager().Exists(r.Context(), "k")
 		case "/token":
 			_ = m.Token(r.Context())
+		case "/put-then-204":
+			_ = typed.Put(r.Context(), "k", "v")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		case "/get-then-flush":
+			_, _ = typed.Get[string](r.Context(), "k")
+			http.NewResponseController(w).Flush()
+		case "/get-no-write":
+			_, _ = typed.Get[string](r.Context(), "k")
+			return
+		case "/get-in-goroutine":
+			done := make(chan struct{})
+			go func() { _, _ = typed.Get[string](r.Context(), "k"); close(done) }()
+			<-done
+		case "/get-after-write":
+			_, _ = w.Write(okBody)
+			_, _ = typed.Get[string](r.Context(), "k")
+			return
 		}
 		_, _ = w.Write(okBody)
 	}))
@@ -187,6 +207,11 @@ func TestVaryOnlyWhenTheSessionCounts(t *testing.T) {
 		{"/put", nil, true, "no cookie, session written"},
 		{"/exists", nil, true, "no cookie, session read with scs's API"},
 		{"/token", nil, true, "no cookie, token asked for"},
+		{"/put-then-204", nil, true, "no cookie, session written, WriteHeader only"},
+		{"/get-then-flush", nil, true, "no cookie, session read, then Flush"},
+		{"/get-no-write", nil, true, "no cookie, session read, nothing written"},
+		{"/get-in-goroutine", nil, true, "no cookie, session read by another goroutine"},
+		{"/get-after-write", nil, false, "no cookie, session read only after writing (documented: set Vary yourself)"},
 		{"/public", cookie, true, "a session cookie, session unused"},
 		{"/public", &http.Cookie{Name: cookie.Name, Value: "not-a-token"}, true, "a malformed session cookie"},
 		{"/public", &http.Cookie{Name: "other", Value: "x"}, false, "another cookie only"},
@@ -197,8 +222,40 @@ func TestVaryOnlyWhenTheSessionCounts(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		if got := rec.Header().Get("Vary") == "Cookie"; got != c.wantVary {
-			t.Errorf("%s: Vary %q, want Vary: Cookie %v", c.situation, rec.Header().Values("Vary"), c.wantVary)
+		got := rec.Result().Header.Values("Vary")
+		want := []string(nil)
+		if c.wantVary {
+			want = []string{"Cookie"}
 		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Vary %q, want %q", c.situation, got, want)
+		}
+	}
+}
+
+// TestEarlyHintsDoNotCommit: an informational response (103 Early Hints)
+// is not the response: the session is committed before the final one, so
+// a value put after the hints is saved and the final response varies by
+// Cookie and sets it.
+func TestEarlyHintsDoNotCommit(t *testing.T) {
+	m := manager.New(manager.Config{})
+	defer m.Close()
+	srv := httptest.NewServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "</app.css>; rel=preload; as=style")
+		w.WriteHeader(http.StatusEarlyHints)
+		if err := typed.Put(r.Context(), "csrf", "t0k3n"); err != nil {
+			t.Error(err)
+		}
+		_, _ = w.Write(okBody)
+	})))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Vary") != "Cookie" || len(resp.Cookies()) != 1 {
+		t.Fatalf("after 103 Early Hints: status %d, Vary %q, Set-Cookie %q; want 200, Cookie and the session cookie",
+			resp.StatusCode, resp.Header.Values("Vary"), resp.Header.Values("Set-Cookie"))
 	}
 }

@@ -33,13 +33,15 @@ var ErrCommitFailed = errors.New("manager: response abandoned: session commit fa
 // Values put after the response body has started are not saved, as in scs:
 // put before writing.
 //
-// The response carries "Vary: Cookie" when it can depend on the session:
-// the request carried a session cookie, or the handler used its session
-// before the response started. A public page requested without one, whose
-// handler never touches the session, does not vary by Cookie (as with
-// Django's session middleware), so shared caches may keep it for every
-// visitor; a handler that reads the session only after it has started
-// writing must set Vary itself.
+// The response carries "Vary: Cookie" when the request carried a session
+// cookie, or when the handler used its session before the response
+// started (its first Write, a final WriteHeader, Flush or Hijack). A page
+// requested without one whose handler does not touch the session before
+// responding does not vary by Cookie (as with Django's session
+// middleware), so shared caches may keep it for every visitor. A handler
+// that first reads its session after it has started writing must read it
+// earlier or set Vary itself; docs/security.md shows a middleware that
+// varies every response, as scs does.
 //
 // Memory per request: a request without a session cookie whose handler
 // never uses the session costs two allocations (the request state and its
@@ -218,6 +220,14 @@ type sessionWriter struct {
 }
 
 func (sw *sessionWriter) WriteHeader(code int) {
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		// An informational response (103 Early Hints): the response
+		// proper, and the commit, are still to come.
+		if !sw.failed {
+			sw.ResponseWriter.WriteHeader(code)
+		}
+		return
+	}
 	if !sw.committed {
 		sw.commit()
 	}
@@ -267,10 +277,14 @@ func (sw *sessionWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter
 
 func (sw *sessionWriter) commit() {
 	sw.committed = true
+	err := sw.m.commit(sw.ResponseWriter, sw.r)
+	// After the commit, which may have set the cookie: a session that
+	// another goroutine of the handler used meanwhile counts as used here
+	// too. A session once used stays so.
 	if sw.varyIfUsed && !sw.st.sessionUnused() {
 		addVary(sw.ResponseWriter.Header(), sw.st)
 	}
-	if err := sw.m.commit(sw.ResponseWriter, sw.r); err != nil {
+	if err != nil {
 		sw.failed = true
 		sw.m.fail(sw.ResponseWriter, sw.r, err)
 	}
