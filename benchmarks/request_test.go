@@ -292,11 +292,12 @@ func benchVariants(b *testing.B, drive driver) {
 //
 // A shared 2-core virtual machine's speed drifts by ±10% from one second to
 // the next, more than the differences measured here. So each variant's
-// requests run in bursts of [burst], and between two of its bursts the
-// references — the floor and scs — serve bursts of the same size, untimed
-// but clocked: every ratio (vs-floor, vs-scs) compares requests served in
-// the same stretch of time, alternately. ns/op, B/op, allocs/op and
-// redis-cmds/op are the variant's own bursts.
+// requests run in bursts of [burst], and in every round the references —
+// the floor and scs — serve a burst of the same size too, untimed but
+// clocked, in an order that goes through every permutation (interleave):
+// every ratio (vs-floor, vs-scs) compares requests served in the same
+// stretch of time. ns/op, B/op, allocs/op and redis-cmds/op are the
+// variant's own bursts (allocations are the process's while they run).
 func BenchmarkRequest(b *testing.B) {
 	srv := redistest.Start(b, redistest.Options{})
 	pool := newPool(srv)
@@ -330,7 +331,7 @@ func BenchmarkRequest(b *testing.B) {
 }
 
 // burst is how many requests one variant serves in BenchmarkRequest
-// before the next takes over: some 10–30 ms here, short against the
+// before the next takes over: some 25–80 ms here, short against the
 // machine's drift, long against the burst's ramp up and down.
 const burst = 384
 
@@ -407,43 +408,57 @@ func (e *e2e) serve(n int) (time.Duration, error) {
 
 // interleave serves b.N requests of e in bursts, timed, and as many of
 // each reference in bursts between them, untimed: e's own time, each
-// reference's, and the Redis commands e's bursts sent.
+// reference's, and the Redis commands e's bursts sent. The order of the
+// bursts within a round goes through every permutation, so that each
+// side follows each other side, and itself across rounds, equally often:
+// the garbage one leaves for the next to collect, and the caches one
+// warms for the next, favour none of them.
 func interleave(b *testing.B, e *e2e, refs []*e2e) (own time.Duration, refTime []time.Duration, cmds int64) {
 	refTime = make([]time.Duration, len(refs))
-	runRefs := func(n int) {
-		for i, r := range refs {
-			d, err := r.serve(n)
-			if err != nil {
-				b.Fatal(err)
-			}
-			refTime[i] += d
-		}
-	}
+	sides := append([]*e2e{e}, refs...)
+	orders := permutations(len(sides))
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.StopTimer()
 	for done, round := 0, 0; done < b.N; round++ {
 		n := min(burst, b.N-done)
-		// The references go first in every other round, so that neither
-		// side always follows the other.
-		if round%2 == 0 {
-			runRefs(n)
-		}
-		before := sentTotal()
-		b.StartTimer()
-		d, err := e.serve(n)
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
-		cmds += sentTotal() - before
-		own += d
-		if round%2 == 1 {
-			runRefs(n)
+		for _, i := range orders[round%len(orders)] {
+			if i > 0 {
+				d, err := sides[i].serve(n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				refTime[i-1] += d
+				continue
+			}
+			before := sentTotal()
+			b.StartTimer()
+			d, err := e.serve(n)
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			cmds += sentTotal() - before
+			own += d
 		}
 		done += n
 	}
 	return own, refTime, cmds
+}
+
+// permutations returns every order of 0..n-1.
+func permutations(n int) [][]int {
+	if n == 1 {
+		return [][]int{{0}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for at := 0; at <= len(p); at++ {
+			q := append(append(append([]int{}, p[:at]...), n-1), p[at:]...)
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // BenchmarkHandler calls each variant's handler directly, in process, from

@@ -58,7 +58,8 @@ func writeMarkdown(path string, svg charts, rs *results) error {
 
 	p("## End-to-end requests (BenchmarkRequest)\n\n")
 	p("A net/http server and keep-alive clients on loopback, 8×GOMAXPROCS parallel clients each owning one\nsession, against one private redis-server. The *floor* is a bare handler doing only the Redis work any\nsession must (read: one GET; write: GET + SET PX of a 186-byte blob) for a 43-character token: no library,\nno codec, no router (the variants have none either). *nocookie* is a page behind the middleware requested\nwithout a session cookie. B/op and allocs/op count the whole process: client, server and library.\n\n")
-	p("Each variant's requests are served in bursts of a few hundred, and between two of its bursts the floor and\nscs serve as many: *throughput vs scs* and *vs floor* compare requests served in the same stretch of\ntime (the vs-scs-gob-redisstore and vs-floor metrics, medians over the runs), so the machine's drift from\none second to the next, ±10%% on a shared 2-core virtual machine, cancels out. ns/op is each variant's own\nbursts, measured in its own stretch of time: two rows' ns/op are not to be divided into each other.\n\n")
+	p("On *nocookie*, sessionkit sends no `Vary: Cookie` (the page does not use the session, see docs/security.md)\nwhere scs sends it on every response; net/http then copies the response's header map and the client parses one\nheader more, part of the allocations that route's rows differ by.\n\n")
+	p("Each variant's requests are served in bursts of a few hundred, and in every round the floor and scs serve\nas many, in an order that goes through every permutation: *throughput vs scs* and *vs floor* compare requests served in the same stretch of\ntime (the vs-scs-gob-redisstore and vs-floor metrics, medians over the runs), so the machine's drift from\none second to the next, ±10%% on a shared 2-core virtual machine, cancels out. ns/op is each variant's own\nbursts, measured in its own stretch of time: two rows' ns/op are not to be divided into each other.\n\n")
 	requestTable(&b, rs, "BenchmarkRequest")
 	p("\n## In-process handler cost (BenchmarkHandler)\n\n")
 	p("The same handlers called directly, without HTTP: the library's own cost is a larger share here, so\nthe gaps between variants are wider than end to end; B/op and allocs/op are per request.\n\n")
@@ -77,9 +78,9 @@ func requestTable(b *strings.Builder, rs *results, prefix string) {
 		parts := strings.Split(name, "/")
 		op := parts[len(parts)-1]
 		variant := strings.Join(parts[1:len(parts)-1], "/")
-		fmt.Fprintf(b, "| %s | %s | %s× | %s%% | %s | %s | %s |\n", strings.TrimPrefix(name, prefix+"/"), num(rs.get(name, "ns/op"), 0),
-			num(rs.relative(prefix, variant, op, "scs-gob-redisstore"), 2),
-			num(100*rs.relative(prefix, variant, op, "floor"), 0),
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", strings.TrimPrefix(name, prefix+"/"), num(rs.get(name, "ns/op"), 0),
+			withUnit(rs.relative(prefix, variant, op, "scs-gob-redisstore"), 2, "×"),
+			withUnit(100*rs.relative(prefix, variant, op, "floor"), 0, "%"),
 			num(rs.get(name, "redis-cmds/op"), 2), num(rs.get(name, "B/op"), 0), num(rs.get(name, "allocs/op"), 0))
 	}
 }

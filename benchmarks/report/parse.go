@@ -131,17 +131,18 @@ func (rs *results) runsByBenchmark() (names []string, runs map[string]int) {
 }
 
 // relative is the throughput of variant relative to the variant ref, for
-// op under the benchmark prefix: the median of the vs-<ref> metric when
-// the run measured the two alongside (BenchmarkRequest serves them in
-// alternating bursts), otherwise the ratio of their median ns/op. A
-// variant relative to itself is 1 when it was measured.
+// op under the benchmark prefix. BenchmarkRequest measures the two
+// alongside (alternating bursts): the median of its vs-<ref> metric, NaN
+// when the run lacks it — the ratio of two medians measured apart is not
+// the same figure, and is not passed off as it. Elsewhere: the ratio of
+// their median ns/op. A variant relative to itself is 1 when measured.
 func (rs *results) relative(prefix, variant, op, ref string) float64 {
 	name := prefix + "/" + variant + "/" + op
 	if variant == ref {
 		return ratio(rs.get(name, "ns/op"), rs.get(name, "ns/op"))
 	}
-	if v := rs.get(name, "vs-"+ref); !math.IsNaN(v) {
-		return v
+	if prefix == "BenchmarkRequest" {
+		return rs.get(name, "vs-"+ref)
 	}
 	return ratio(rs.get(prefix+"/"+ref+"/"+op, "ns/op"), rs.get(name, "ns/op"))
 }
@@ -160,6 +161,14 @@ func num(v float64, prec int) string {
 		return "–"
 	}
 	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+// withUnit formats v as num does, followed by unit when it was measured.
+func withUnit(v float64, prec int, unit string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	return num(v, prec) + unit
 }
 
 // label is the value of key in a benchstat-style name part "key=value"
