@@ -1,8 +1,11 @@
 package manager_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
@@ -249,13 +252,71 @@ func TestEarlyHintsDoNotCommit(t *testing.T) {
 		_, _ = w.Write(okBody)
 	})))
 	defer srv.Close()
-	resp, err := http.Get(srv.URL)
+	var hints []http.Header
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+		hints = append(hints, http.Header(h))
+		return nil
+	}}
+	req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", srv.URL, nil)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if len(hints) != 1 || hints[0].Get("Link") == "" || len(hints[0].Values("Set-Cookie")) != 0 {
+		t.Errorf("the 103: %q; want one, with its Link header and no Set-Cookie", hints)
+	}
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Vary") != "Cookie" || len(resp.Cookies()) != 1 {
 		t.Fatalf("after 103 Early Hints: status %d, Vary %q, Set-Cookie %q; want 200, Cookie and the session cookie",
 			resp.StatusCode, resp.Header.Values("Vary"), resp.Header.Values("Set-Cookie"))
+	}
+}
+
+// TestVaryKeptWhenTheHandlerSetsVary: a handler that sets its own Vary
+// (Set, not Add) on a request with a session cookie does not lose
+// Cookie from it; a site that already varies every response by Cookie
+// (docs/security.md's varyByCookie) gets it once, not twice.
+func TestVaryKeptWhenTheHandlerSetsVary(t *testing.T) {
+	m := manager.New(manager.Config{})
+	defer m.Close()
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/own-vary" {
+			w.Header().Set("Vary", "Accept-Encoding")
+		}
+		if err := typed.Put(r.Context(), "k", "v"); err != nil {
+			t.Error(err)
+		}
+		_, _ = w.Write(okBody)
+	}))
+	varyByCookie := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Vary", "Cookie")
+			next.ServeHTTP(w, r)
+		})
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	cookie := rec.Result().Cookies()[0]
+	for _, c := range []struct {
+		name    string
+		handler http.Handler
+		path    string
+		cookie  *http.Cookie
+		want    []string
+	}{
+		{"handler sets Vary, with a session cookie", h, "/own-vary", cookie, []string{"Accept-Encoding", "Cookie"}},
+		{"handler sets Vary, no cookie", h, "/own-vary", nil, []string{"Accept-Encoding", "Cookie"}},
+		{"varyByCookie around, with a session cookie", varyByCookie(h), "/", cookie, []string{"Cookie"}},
+		{"varyByCookie around, no cookie", varyByCookie(h), "/", nil, []string{"Cookie"}},
+	} {
+		req := httptest.NewRequest("GET", c.path, nil)
+		if c.cookie != nil {
+			req.AddCookie(c.cookie)
+		}
+		rec := httptest.NewRecorder()
+		c.handler.ServeHTTP(rec, req)
+		if got := rec.Result().Header.Values("Vary"); !slices.Equal(got, c.want) {
+			t.Errorf("%s: Vary %q, want %q", c.name, got, c.want)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -35,13 +37,13 @@ var ErrCommitFailed = errors.New("manager: response abandoned: session commit fa
 //
 // The response carries "Vary: Cookie" when the request carried a session
 // cookie, or when the handler used its session before the response
-// started (its first Write, a final WriteHeader, Flush or Hijack). A page
-// requested without one whose handler does not touch the session before
-// responding does not vary by Cookie (as with Django's session
-// middleware), so shared caches may keep it for every visitor. A handler
-// that first reads its session after it has started writing must read it
-// earlier or set Vary itself; docs/security.md shows a middleware that
-// varies every response, as scs does.
+// started (its first Write, a WriteHeader with a status other than 1xx,
+// Flush or Hijack). A page requested without one whose handler does not
+// touch the session before responding does not vary by Cookie, so shared
+// caches may keep it for every visitor. A handler that first reads its
+// session after it has started writing must read it earlier or set Vary
+// itself; docs/security.md shows a middleware that varies every response,
+// as scs does.
 //
 // Memory per request: a request without a session cookie whose handler
 // never uses the session costs two allocations (the request state and its
@@ -77,16 +79,25 @@ func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	})
 }
 
-// addVary adds "Vary: Cookie" to h. The usual case, no Vary yet, takes
+// addVary makes h vary by Cookie: it adds "Vary: Cookie" unless a Vary
+// value already lists Cookie or "*". The usual case, no Vary yet, takes
 // its one-element slice from st, which is allocated per request anyway,
 // instead of a new one; its capacity is 1, so a later Add copies it.
 func addVary(h http.Header, st *requestState) {
-	if _, ok := h["Vary"]; ok {
-		h.Add("Vary", "Cookie")
+	vs, ok := h["Vary"]
+	if !ok {
+		st.vary[0] = "Cookie"
+		h["Vary"] = st.vary[:1:1]
 		return
 	}
-	st.vary[0] = "Cookie"
-	h["Vary"] = st.vary[:1:1]
+	for _, v := range vs {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = textproto.TrimString(f); f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
 }
 
 // errExpired: the loaded session is past its absolute deadline.
@@ -280,8 +291,10 @@ func (sw *sessionWriter) commit() {
 	err := sw.m.commit(sw.ResponseWriter, sw.r)
 	// After the commit, which may have set the cookie: a session that
 	// another goroutine of the handler used meanwhile counts as used here
-	// too. A session once used stays so.
-	if sw.varyIfUsed && !sw.st.sessionUnused() {
+	// too (a session once used stays so). A request with a session cookie
+	// got its Vary before the handler ran, for a 103 or an error page; the
+	// handler may have replaced it since (Header().Set("Vary", …)).
+	if !sw.varyIfUsed || !sw.st.sessionUnused() {
 		addVary(sw.ResponseWriter.Header(), sw.st)
 	}
 	if err != nil {
