@@ -1,41 +1,48 @@
 package benchmarks
 
 import (
-	"fmt"
-	"slices"
 	"testing"
 )
 
-// TestPermutations: interleave's rounds go through every order of the
-// sides, each once, so that each side follows each other equally often.
-func TestPermutations(t *testing.T) {
-	for n, want := range map[int]int{1: 1, 2: 2, 3: 6} {
-		seen := map[string]bool{}
-		for _, p := range permutations(n) {
-			sorted := slices.Sorted(slices.Values(p))
-			for i, v := range sorted {
-				if v != i {
-					t.Fatalf("permutations(%d): %v is not an order of 0..%d", n, p, n-1)
+// TestRoundOrders: interleave's cycle of burst orders, read as one
+// sequence that wraps around, puts each side directly after each other
+// side equally often and never after itself, and (three sides) each side
+// in each position equally often.
+func TestRoundOrders(t *testing.T) {
+	for _, n := range []int{2, 3} {
+		orders := roundOrders(n)
+		var seq []int
+		position := map[[2]int]int{}
+		for _, o := range orders {
+			if len(o) != n {
+				t.Fatalf("roundOrders(%d): %v has %d sides", n, o, len(o))
+			}
+			seen := map[int]bool{}
+			for at, side := range o {
+				if side < 0 || side >= n || seen[side] {
+					t.Fatalf("roundOrders(%d): %v is not an order of 0..%d", n, o, n-1)
+				}
+				seen[side] = true
+				position[[2]int{side, at}]++
+			}
+			seq = append(seq, o...)
+		}
+		follows := map[[2]int]int{}
+		for i := range seq {
+			follows[[2]int{seq[i], seq[(i+1)%len(seq)]}]++
+		}
+		want := len(seq) / (n * (n - 1))
+		for a := range n {
+			for b := range n {
+				if got := follows[[2]int{a, b}]; a == b && got != 0 || a != b && got != want {
+					t.Errorf("roundOrders(%d): side %d follows side %d %d times per cycle", n, b, a, got)
 				}
 			}
-			seen[fmt.Sprint(p)] = true
-		}
-		if len(seen) != want || len(permutations(n)) != want {
-			t.Errorf("permutations(%d): %d orders, %d distinct; want %d", n, len(permutations(n)), len(seen), want)
-		}
-	}
-	// Over the six rounds of three sides, each side directly follows each
-	// other side within a round twice.
-	follows := map[[2]int]int{}
-	for _, p := range permutations(3) {
-		for i := 1; i < len(p); i++ {
-			follows[[2]int{p[i-1], p[i]}]++
-		}
-	}
-	for a := range 3 {
-		for b := range 3 {
-			if a != b && follows[[2]int{a, b}] != 2 {
-				t.Errorf("side %d follows side %d %d times in a cycle, want 2", b, a, follows[[2]int{a, b}])
+			for at := range n {
+				// Two sides simply alternate: position is no matter.
+				if got := position[[2]int{a, at}]; n > 2 && got*n != len(orders) {
+					t.Errorf("roundOrders(%d): side %d at position %d %d times in %d rounds", n, a, at, got, len(orders))
+				}
 			}
 		}
 	}
