@@ -254,38 +254,6 @@ func redisCmdsPerOp(b *testing.B, before int64) {
 	b.ReportMetric(float64(sentTotal()-before)/float64(b.N), "redis-cmds/op")
 }
 
-// driver turns one variant's handler for one op into the loop each
-// parallel goroutine runs with its own session token, and a cleanup.
-type driver func(v variant, path string, h http.Handler) (loop func(b *testing.B, pb *testing.PB, token string), cleanup func())
-
-// benchVariants runs a sub-benchmark "variant/op" for every variant and op
-// against one private redis-server: parallel goroutines, each owning one
-// session, drive requests; redis-cmds/op comes from INFO commandstats.
-func benchVariants(b *testing.B, drive driver) {
-	srv := redistest.Start(b, redistest.Options{})
-	pool := newPool(srv)
-	for _, op := range ops {
-		for _, v := range allVariants(pool, op) {
-			tokens := v.seed(b)
-			path, h := v.handlerFor(op)
-			loop, cleanup := drive(v, path, h)
-			b.Run(v.name+"/"+op, func(b *testing.B) {
-				var next atomic.Int64
-				b.ReportAllocs()
-				b.SetParallelism(parallelism)
-				before := sentTotal()
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					loop(b, pb, tokens[int(next.Add(1)-1)%len(tokens)])
-				})
-				b.StopTimer()
-				redisCmdsPerOp(b, before)
-			})
-			cleanup()
-		}
-	}
-}
-
 // BenchmarkRequest serves whole HTTP requests end to end — a net/http
 // server and keep-alive clients on loopback, as a load generator would
 // drive it — through each variant against a private redis-server.
@@ -294,9 +262,9 @@ func benchVariants(b *testing.B, drive driver) {
 // the next, more than the differences measured here. So each variant's
 // requests run in bursts of [burst], and in every round the references —
 // the floor and scs — serve a burst of the same size too, untimed but
-// clocked, in an order that goes through every permutation (interleave):
-// every ratio (vs-floor, vs-scs) compares requests served in the same
-// stretch of time. ns/op, B/op, allocs/op and redis-cmds/op are the
+// clocked, in a cycle of orders where each side follows each other
+// equally often (interleave, roundOrders): every ratio (vs-floor, vs-scs)
+// compares requests served in the same stretch of time. ns/op, B/op, allocs/op and redis-cmds/op are the
 // variant's own bursts (allocations are the process's while they run).
 func BenchmarkRequest(b *testing.B) {
 	srv := redistest.Start(b, redistest.Options{})
@@ -462,24 +430,40 @@ func roundOrders(n int) [][]int {
 }
 
 // BenchmarkHandler calls each variant's handler directly, in process, from
-// parallel goroutines: the library's own cost without HTTP's, so the gaps
-// between variants look larger here than end to end.
+// parallel goroutines, each owning one session, against a private
+// redis-server: the library's own cost without HTTP's, so the gaps between
+// variants look larger here than end to end.
 func BenchmarkHandler(b *testing.B) {
-	benchVariants(b, func(v variant, path string, h http.Handler) (func(*testing.B, *testing.PB, string), func()) {
-		loop := func(b *testing.B, pb *testing.PB, tok string) {
-			// Cancellable, like a net/http server's request context.
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			req, _ := http.NewRequestWithContext(ctx, "GET", path, nil)
-			if path != nocookiePath {
-				req.Header.Set("Cookie", v.cookie+"="+tok)
-			}
-			w := &discardWriter{h: http.Header{}}
-			for pb.Next() {
-				clear(w.h)
-				h.ServeHTTP(w, req)
-			}
+	srv := redistest.Start(b, redistest.Options{})
+	pool := newPool(srv)
+	for _, op := range ops {
+		for _, v := range allVariants(pool, op) {
+			tokens := v.seed(b)
+			path, h := v.handlerFor(op)
+			b.Run(v.name+"/"+op, func(b *testing.B) {
+				var next atomic.Int64
+				b.ReportAllocs()
+				b.SetParallelism(parallelism)
+				before := sentTotal()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					tok := tokens[int(next.Add(1)-1)%len(tokens)]
+					// Cancellable, like a net/http server's request context.
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+					req, _ := http.NewRequestWithContext(ctx, "GET", path, nil)
+					if path != nocookiePath {
+						req.Header.Set("Cookie", v.cookie+"="+tok)
+					}
+					w := &discardWriter{h: http.Header{}}
+					for pb.Next() {
+						clear(w.h)
+						h.ServeHTTP(w, req)
+					}
+				})
+				b.StopTimer()
+				redisCmdsPerOp(b, before)
+			})
 		}
-		return loop, func() {}
-	})
+	}
 }
